@@ -1,0 +1,82 @@
+"""Whole-word phrase matching for thousands of playbook phrases in one pass.
+
+Every phrase (keywords, FAQ keywords, sentiment words, spam phrases) is normalised with the
+same function as the messages, joined by single spaces and padded with a space on each side;
+the message's tokens are joined the same way. An Aho-Corasick automaton (pyahocorasick) then
+finds every whole-word phrase occurrence in time linear in the message, whatever the number
+of phrases.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import ahocorasick
+
+from bot.text.normalise import normalise
+
+
+@dataclass(frozen=True)
+class PhraseTag:
+    """What a phrase stands for: a ``group`` (e.g. ``keyword``, ``faq``, ``negative``), the
+    ``owner`` in that group (a category, an FAQ id, a spam family or a language), the
+    language it was declared in, and the phrase as written in the playbook."""
+
+    group: str
+    owner: str
+    language: str | None
+    phrase: str
+
+
+@dataclass(frozen=True)
+class PhraseHit:
+    tag: PhraseTag
+    start_token: int  # index of the first token of the match in the message
+    length: int  # number of tokens
+
+
+def phrase_tokens(phrase: str) -> tuple[str, ...]:
+    return tuple(normalise(phrase).tokens)
+
+
+def joined(tokens: Sequence[str]) -> str:
+    return " " + " ".join(tokens) + " "
+
+
+class PhraseIndex:
+    """An immutable automaton over tagged phrases."""
+
+    def __init__(self, entries: Iterable[tuple[str, PhraseTag]]) -> None:
+        table: dict[str, list[PhraseTag]] = {}
+        for phrase, tag in entries:
+            tokens = phrase_tokens(phrase)
+            if not tokens:
+                continue
+            key = joined(tokens)
+            tags = table.setdefault(key, [])
+            if tag not in tags:
+                tags.append(tag)
+        self.size = len(table)
+        self._automaton = ahocorasick.Automaton()
+        for key, tags in table.items():
+            self._automaton.add_word(key, (key.count(" ") - 1, len(key), tuple(tags)))
+        if table:
+            self._automaton.make_automaton()
+
+    def find(self, tokens: Sequence[str]) -> list[PhraseHit]:
+        """Every phrase occurrence in the message ``tokens`` (overlaps included)."""
+        if not self.size or not tokens:
+            return []
+        text = joined(tokens)
+        starts: dict[int, int] = {}  # character offset of a token -> its index
+        offset = 1
+        for index, token in enumerate(tokens):
+            starts[offset] = index
+            offset += len(token) + 1
+        hits = []
+        for end, (length, key_chars, tags) in self._automaton.iter(text):
+            first = starts.get(end - key_chars + 2, 0)
+            for tag in tags:
+                hits.append(PhraseHit(tag, first, length))
+        return hits

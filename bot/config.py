@@ -1,0 +1,169 @@
+"""cmbot's configuration: one YAML file, environment overrides for secrets.
+
+Every key is documented in ``config.example.yaml``. Environment variables named
+``CMBOT_<SECTION>__<KEY>`` (e.g. ``CMBOT_TELEGRAM__TOKEN``, ``CMBOT_DATABASE__URL``) win over the
+file, so the bot token never needs to be written down. A wrong key or value raises
+:class:`~bot.errors.ConfigError` naming the file, line, key, the value and what is allowed.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from bot.errors import ConfigError
+from bot.playbooks.yaml_source import DuplicateKeyError, SourcedDocument, load_sourced
+
+DEFAULT_CONFIG_FILE = "config.yaml"
+ENV_PREFIX = "CMBOT_"
+
+
+class Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class DatabaseConfig(Section):
+    url: str = "sqlite:///cmbot.db"
+    password: SecretStr | None = None  # put into the URL when the URL has none
+
+
+class LanguageConfig(Section):
+    backend: Literal["py3langid", "langdetect"] = "py3langid"
+    # Languages the detector may answer besides the playbooks' own (replies in those fall
+    # back to the playbooks' default language).
+    detect: list[str] = Field(default_factory=list)
+
+    @field_validator("detect")
+    @classmethod
+    def _codes(cls, value: list[str]) -> list[str]:
+        bad = [v for v in value if not (len(v) == 2 and v.isalpha() and v.islower())]
+        if bad:
+            raise ValueError(f"use two-letter ISO 639-1 codes such as 'de', not {bad}")
+        return value
+
+
+class TelegramConfig(Section):
+    framework: Literal["aiogram", "ptb"] = "aiogram"
+    token: SecretStr | None = None
+    api_url: str = "https://api.telegram.org"
+    staff_chat_id: int | None = None
+
+
+class TriageConfig(Section):
+    # Draft every reply but send nothing (try a new playbook safely).
+    shadow_mode: bool = False
+
+
+class LoggingConfig(Section):
+    level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+
+class Config(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX, env_nested_delimiter="__", extra="forbid", case_sensitive=False
+    )
+
+    playbooks: Path = Path("playbooks")
+    database: DatabaseConfig = Field(default_factory=DatabaseConfig)
+    language: LanguageConfig = Field(default_factory=LanguageConfig)
+    telegram: TelegramConfig = Field(default_factory=TelegramConfig)
+    triage: TriageConfig = Field(default_factory=TriageConfig)
+    logging: LoggingConfig = Field(default_factory=LoggingConfig)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # The environment wins over the file (passed as init kwargs).
+        return env_settings, init_settings
+
+    def database_url(self) -> str:
+        """The database URL with the password from config/env inserted when it has none."""
+        url = self.database.url
+        secret = self.database.password
+        if secret is None or "://" not in url:
+            return url
+        scheme, rest = url.split("://", 1)
+        if "@" not in rest:
+            return url
+        userinfo, host = rest.split("@", 1)
+        if ":" in userinfo:
+            return url
+        return f"{scheme}://{userinfo}:{secret.get_secret_value()}@{host}"
+
+
+def _allowed(model: type[BaseModel], loc: tuple[Any, ...]) -> str:
+    target: Any = model
+    for part in loc[:-1]:
+        field = getattr(target, "model_fields", {}).get(part)
+        if field is None:
+            return ""
+        target = field.annotation
+    names = getattr(target, "model_fields", {})
+    return ", ".join(names)
+
+
+def _messages(error: ValidationError, doc: SourcedDocument | None) -> list[str]:
+    lines = []
+    for item in error.errors():
+        loc = tuple(item["loc"])
+        key = ".".join(str(p) for p in loc)
+        where = f"{doc.file}:{doc.line_of(tuple(str(p) for p in loc))}: " if doc else ""
+        if item["type"] == "extra_forbidden":
+            allowed = _allowed(Config, loc)
+            lines.append(f"{where}{key}: unknown key; allowed here: {allowed}")
+        else:
+            value = item.get("input")
+            shown = "<hidden>" if "token" in key or "password" in key else repr(value)
+            lines.append(f"{where}{key}: {item['msg']} (got {shown})")
+    env_keys = sorted(k for k in os.environ if k.upper().startswith(ENV_PREFIX))
+    if env_keys:
+        lines.append(f"(environment overrides in effect: {', '.join(env_keys)})")
+    return lines
+
+
+def load_config(path: Path | str | None = None) -> Config:
+    """Load the config file (optional) and the environment into a validated :class:`Config`.
+
+    With ``path=None``, ``config.yaml`` in the current folder is read when present, else the
+    defaults apply.
+    """
+    doc: SourcedDocument | None = None
+    if path is None and Path(DEFAULT_CONFIG_FILE).is_file():
+        path = DEFAULT_CONFIG_FILE
+    data: dict[str, Any] = {}
+    if path is not None:
+        file = Path(path)
+        if not file.is_file():
+            raise ConfigError(f"{file}: config file not found; copy config.example.yaml to start")
+        try:
+            doc = load_sourced(file)
+        except DuplicateKeyError as exc:
+            raise ConfigError(f"{file}:{exc.line}: {exc.key}: {exc}") from None
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            line = mark.line + 1 if mark is not None else 1
+            raise ConfigError(f"{file}:{line}: invalid YAML: {getattr(exc, 'problem', exc)}") from None
+        if doc.data is None:
+            data = {}
+        elif isinstance(doc.data, dict):
+            data = doc.data
+        else:
+            raise ConfigError(f"{file}:1: the config must be a YAML mapping of sections")
+    try:
+        config = Config(**data)
+    except ValidationError as exc:
+        raise ConfigError("\n".join(_messages(exc, doc))) from None
+    if doc is not None and not config.playbooks.is_absolute():
+        config.playbooks = (Path(doc.file).parent / config.playbooks)
+    return config

@@ -1,0 +1,57 @@
+"""Decide what to do with a verdict: data only; an effects layer acts on it.
+
+The defaults follow the seeds of community management: spam is removed, complaints are
+never deleted but acknowledged and escalated to a human, questions with a confident FAQ
+match are answered, the rest is drafted for a human. Shadow mode drafts and sends nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+from bot.domain import Draft, Verdict
+
+FAQ_AUTO_CONFIDENCE = 0.6
+
+
+class Action(str, Enum):
+    REPLY = "reply"  # send the draft now
+    APPROVE = "approve"  # a human approves the draft first
+    ESCALATE = "escalate"  # a human takes it (with the draft as a start, if any)
+    MODERATE = "moderate"  # remove it (spam)
+    NONE = "none"
+
+
+@dataclass(frozen=True)
+class Decision:
+    action: Action
+    draft: Draft | None
+    escalate: bool
+    reasons: tuple[str, ...] = field(default_factory=tuple)
+
+
+def decide(verdict: Verdict, draft: Draft | None, *, shadow_mode: bool = False) -> Decision:
+    category = verdict.category
+    if category == "spam":
+        decision = Decision(Action.MODERATE, None, False, ("spam is removed, never answered",))
+    elif category == "complaint":
+        action = Action.REPLY if draft else Action.ESCALATE
+        decision = Decision(action, draft, True,
+                            ("acknowledge in public fast", "a human works every complaint"))
+    elif category == "question" and verdict.faq_id and verdict.confidence >= FAQ_AUTO_CONFIDENCE:
+        decision = Decision(Action.REPLY if draft else Action.ESCALATE, draft, False,
+                            (f"confident FAQ match {verdict.faq_id}",))
+    elif category == "question":
+        decision = Decision(Action.APPROVE if draft else Action.ESCALATE, draft, True,
+                            ("no confident FAQ answer: a human checks",))
+    elif draft is not None and category in ("lead", "praise"):
+        decision = Decision(Action.REPLY, draft, category == "lead", (f"{category} reply",))
+    elif draft is not None:
+        decision = Decision(Action.APPROVE, draft, False, ("drafted for a human",))
+    else:
+        decision = Decision(Action.NONE, None, False, ("nothing to do",))
+    if shadow_mode and decision.action in (Action.REPLY, Action.MODERATE):
+        return Decision(Action.APPROVE if decision.draft else Action.NONE, decision.draft,
+                        decision.escalate, (*decision.reasons, "shadow mode: nothing is sent"))
+    return decision

@@ -1,0 +1,79 @@
+"""Draft a reply from the playbook templates, in the customer's language.
+
+The template comes from the verdict's category (its FAQ reply when an FAQ entry matched).
+Among a reply's variants, those whose variables are all known are preferred, and one is
+picked by a stable hash of the message, so public answers do not all read the same but a
+re-run gives the same draft. A language without a template falls back to the playbooks'
+default language and the draft says so.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import string
+from collections.abc import Mapping, Sequence
+
+from bot.domain import Draft, InboundMessage, Verdict
+from bot.playbooks import PlaybookSet
+from bot.playbooks.validate import template_fields
+
+
+class _Blank(dict[str, str]):
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def _pick(variants: Sequence[str], known: Mapping[str, str], seed: str) -> str:
+    complete = [v for v in variants if all(known.get(f) for f in template_fields(v))]
+    pool = complete or list(variants)
+    index = int(hashlib.sha256(seed.encode("utf-8", "replace")).hexdigest(), 16) % len(pool)
+    return pool[index]
+
+
+def _fill(template: str, values: Mapping[str, str]) -> str:
+    return string.Formatter().vformat(template, (), _Blank(values)).strip()
+
+
+def template_variables(
+    playbooks: PlaybookSet, message: InboundMessage, verdict: Verdict, extra: Mapping[str, str]
+) -> dict[str, str]:
+    values = {"brand": playbooks.settings.brand, **playbooks.settings.variables}
+    values.update(verdict.variables)
+    if message.first_name:
+        values["first_name"] = message.first_name
+    if message.username:
+        values["username"] = message.username
+    values["language"] = verdict.language
+    values.update({k: v for k, v in extra.items() if v})
+    return values
+
+
+def draft_reply(
+    playbooks: PlaybookSet,
+    message: InboundMessage,
+    verdict: Verdict,
+    *,
+    extra: Mapping[str, str] | None = None,
+    reply_id: str | None = None,
+) -> Draft | None:
+    """The drafted reply for ``verdict``, or ``None`` when its playbook says not to reply."""
+    pb = playbooks.categories.get(verdict.category)
+    if pb is None:
+        return None
+    faq = next((e for e in pb.faq if e.id == verdict.faq_id), None)
+    if reply_id is None:
+        reply_id = pb.faq_reply if faq is not None and pb.faq_reply else pb.reply
+    if reply_id is None or reply_id not in pb.replies:
+        return None
+    variants = pb.replies[reply_id]
+    language = verdict.language
+    fallback = language not in variants
+    if fallback:
+        language = playbooks.default_language
+    values = template_variables(playbooks, message, verdict, extra or {})
+    if faq is not None:
+        answer = faq.answer.get(language) or faq.answer[playbooks.default_language]
+        values["answer"] = _fill(answer, values)
+    seed = f"{reply_id}\0{message.chat_id}\0{message.message_id}\0{message.text}"
+    text = _fill(_pick(variants[language], values, seed), values)
+    return Draft(text, reply_id, language, fallback, faq.id if faq else None)

@@ -1,0 +1,74 @@
+"""The one error tree of cmbot.
+
+Every error cmbot raises on purpose derives from :class:`CmbotError`. Third-party errors
+(PyYAML, pydantic, SQLAlchemy, HTTP clients) are translated at the edge into one of these,
+and every message names the thing, the value and the fix.
+
+::
+
+    CmbotError
+    ├── ConfigError                  config file or environment is wrong
+    ├── PlaybookError                one or more playbook problems (carries .problems)
+    ├── LanguageBackendError         a language-detection backend is unknown or unusable
+    ├── ModelError                   the trained text model cannot be built or loaded
+    ├── InputError                   a triage/eval input line is malformed
+    └── StorageError                 the database cannot be reached or migrated
+        └── MigrationError           the schema is behind and cannot be upgraded
+
+Only the command-line entry point turns these into exit codes; library code raises.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class CmbotError(Exception):
+    """Base class of every error cmbot raises on purpose."""
+
+
+class ConfigError(CmbotError):
+    """The configuration (file or environment) is invalid."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One located problem in a playbook file: ``file:line: key: message``."""
+
+    file: str
+    line: int
+    key: str
+    message: str
+    severity: str = "error"  # or "warning": reported, but does not stop loading
+
+    def __str__(self) -> str:
+        prefix = "warning: " if self.severity == "warning" else ""
+        return f"{self.file}:{self.line}: {self.key}: {prefix}{self.message}"
+
+
+class PlaybookError(CmbotError):
+    """Playbooks failed validation; ``problems`` lists every problem found."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = sorted(problems, key=lambda p: (p.file, p.line, p.key))
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class LanguageBackendError(CmbotError):
+    """A language detector backend is unknown or could not be loaded."""
+
+
+class ModelError(CmbotError):
+    """The trained text model could not be built or loaded."""
+
+
+class InputError(CmbotError):
+    """A line of triage or eval input is malformed."""
+
+
+class StorageError(CmbotError):
+    """The database cannot be reached, or an operation on it failed."""
+
+
+class MigrationError(StorageError):
+    """The database schema cannot be brought to the current version."""

@@ -1,0 +1,25 @@
+"""The tables of cmbot. Importing this package registers all of them on ``Base.metadata``."""
+
+from bot.storage.base import Base
+from bot.storage.models.cases import Case, CaseEvent, Lead
+from bot.storage.models.engagement import EngagementItem, EngagementRecord
+from bot.storage.models.log import Correction, Event
+from bot.storage.models.messages import InboundMessage, OutboundMessage, RawUpdate, Verdict
+from bot.storage.models.people import Chat, Contact
+
+__all__ = [
+    "Base",
+    "Case",
+    "CaseEvent",
+    "Chat",
+    "Contact",
+    "Correction",
+    "EngagementItem",
+    "EngagementRecord",
+    "Event",
+    "InboundMessage",
+    "Lead",
+    "OutboundMessage",
+    "RawUpdate",
+    "Verdict",
+]

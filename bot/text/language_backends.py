@@ -1,0 +1,164 @@
+"""Language-identification backends: py3langid and langdetect, restricted to given languages.
+
+Each backend loads its model once per process and shares it (py3langid takes about a second
+to load; langdetect's profiles are parsed once per language set). Restricting to the
+languages the playbooks declare is what makes short texts reliable. Third-party errors are
+translated into :class:`bot.errors.LanguageBackendError` here, at the edge.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+from bot.errors import LanguageBackendError
+
+_LOCK = threading.Lock()
+_PY3LANGID_BASE: Any = None
+_PY3LANGID_VIEWS: dict[frozenset[str], Any] = {}
+_LANGDETECT_FACTORIES: dict[frozenset[str], Any] = {}
+# ISO 639-1 -> langdetect profile name where they differ.
+_LANGDETECT_NAMES = {"zh": "zh-cn"}
+
+
+class Backend(Protocol):
+    name: str
+    languages: tuple[str, ...]
+
+    def rank(self, text: str, candidates: frozenset[str]) -> list[tuple[str, float]]:
+        """Probabilities over ``candidates`` (a subset of ``languages``), best first."""
+        ...
+
+
+def _py3langid_base() -> Any:
+    global _PY3LANGID_BASE
+    with _LOCK:
+        if _PY3LANGID_BASE is None:
+            try:
+                from py3langid import langid
+            except ImportError as exc:
+                raise LanguageBackendError(
+                    "language backend 'py3langid' is not installed: pip install py3langid"
+                ) from exc
+            _PY3LANGID_BASE = langid.LanguageIdentifier.from_model_file(
+                langid.MODEL_FILE, norm_probs=True
+            )
+        return _PY3LANGID_BASE
+
+
+class Py3LangidBackend:
+    """py3langid's naive Bayes model, probabilities normalised over the candidate set."""
+
+    name = "py3langid"
+
+    def __init__(self, languages: Sequence[str]) -> None:
+        base = _py3langid_base()
+        known = set(base.labels)
+        _check_supported(self.name, languages, known)
+        self.languages = tuple(languages)
+
+    @staticmethod
+    def _view(candidates: frozenset[str]) -> Any:
+        with _LOCK:
+            view = _PY3LANGID_VIEWS.get(candidates)
+            if view is None:
+                # A shallow copy shares the big arrays; set_languages slices its own copy.
+                view = copy.copy(_PY3LANGID_BASE)
+                view.set_languages(sorted(candidates))
+                _PY3LANGID_VIEWS[candidates] = view
+            return view
+
+    def rank(self, text: str, candidates: frozenset[str]) -> list[tuple[str, float]]:
+        if len(candidates) == 1:
+            return [(next(iter(candidates)), 1.0)]
+        ranked = self._view(candidates).rank(text)
+        return [(str(lang), float(p)) for lang, p in ranked]
+
+
+def _langdetect_factory(languages: frozenset[str]) -> Any:
+    with _LOCK:
+        factory = _LANGDETECT_FACTORIES.get(languages)
+        if factory is not None:
+            return factory
+        from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
+
+        factory = DetectorFactory()
+        factory.set_seed(0)  # langdetect samples n-grams at random: seed for determinism
+        profiles = []
+        for lang in sorted(languages):
+            name = _LANGDETECT_NAMES.get(lang, lang)
+            profiles.append((Path(PROFILES_DIRECTORY) / name).read_text(encoding="utf-8"))
+        factory.load_json_profile(profiles)
+        _LANGDETECT_FACTORIES[languages] = factory
+        return factory
+
+
+class LangdetectBackend:
+    """langdetect (a port of Google's language-detection), seeded, restricted profiles."""
+
+    name = "langdetect"
+
+    def __init__(self, languages: Sequence[str]) -> None:
+        try:
+            from langdetect.detector_factory import PROFILES_DIRECTORY
+        except ImportError as exc:
+            raise LanguageBackendError(
+                "language backend 'langdetect' is not installed: pip install langdetect"
+            ) from exc
+        names = {p.name for p in Path(PROFILES_DIRECTORY).iterdir()}
+        reverse = {v: k for k, v in _LANGDETECT_NAMES.items()}
+        known = {reverse.get(n, n) for n in names}
+        _check_supported(self.name, languages, known)
+        self.languages = tuple(languages)
+
+    def rank(self, text: str, candidates: frozenset[str]) -> list[tuple[str, float]]:
+        if len(candidates) == 1:
+            return [(next(iter(candidates)), 1.0)]
+        from langdetect.lang_detect_exception import LangDetectException
+
+        factory = _langdetect_factory(candidates)
+        detector = factory.create()
+        detector.append(text)
+        try:
+            found = detector.get_probabilities()
+        except LangDetectException:
+            return []  # no usable n-gram in the text
+        reverse = {v: k for k, v in _LANGDETECT_NAMES.items()}
+        return [(reverse.get(g.lang, g.lang), float(g.prob)) for g in found]
+
+
+def _check_supported(backend: str, languages: Sequence[str], known: set[str]) -> None:
+    unknown = sorted(set(languages) - known)
+    if unknown:
+        raise LanguageBackendError(
+            f"language backend {backend!r} does not support language(s) {unknown}: "
+            f"use ISO 639-1 codes among {sorted(known)}, or another backend"
+        )
+
+
+BACKENDS: dict[str, type[Py3LangidBackend] | type[LangdetectBackend]] = {
+    "py3langid": Py3LangidBackend,
+    "langdetect": LangdetectBackend,
+}
+
+
+def make_backend(name: str, languages: Sequence[str]) -> Backend:
+    cls = BACKENDS.get(name)
+    if cls is None:
+        raise LanguageBackendError(
+            f"unknown language backend {name!r}: use one of {sorted(BACKENDS)}"
+        )
+    return cls(languages)
+
+
+def profile_json(lang: str) -> dict[str, Any]:
+    """A langdetect profile as a dict (used by tests and the benchmark to list languages)."""
+    from langdetect.detector_factory import PROFILES_DIRECTORY
+
+    name = _LANGDETECT_NAMES.get(lang, lang)
+    data: dict[str, Any] = json.loads((Path(PROFILES_DIRECTORY) / name).read_text("utf-8"))
+    return data
