@@ -116,8 +116,9 @@ def main(argv: list[str] | None = None) -> int:
         "languages": languages,
         "python": platform.python_version(),
         "one_core": True,
-        "backends": {name: bench_backend(name, rows, languages)
-                     for name in ("py3langid", "langdetect")},
+        "backends": {
+            name: bench_backend(name, rows, languages) for name in ("py3langid", "langdetect")
+        },
         "baselines": bench_baselines(rows),
     }
     print(json.dumps(report, indent=2))

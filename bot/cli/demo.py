@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import Progress
 from rich.table import Table
 
@@ -46,7 +47,7 @@ def sample_inbox() -> list[InboundMessage]:
 def demo(config: Config, playbooks_dir: Path | None, db_path: Path | None) -> None:
     """Triage a sample inbox of comments and DMs and show what cmbot would do."""
     url = f"sqlite:///{db_path}" if db_path else config.database_url()
-    console = Console()
+    console = Console(emoji=False)
     classifier = build_classifier(config, playbooks_dir=playbooks_dir)
     messages = sample_inbox()
     outcomes, where = asyncio.run(_run(url, classifier, messages, console))
@@ -83,8 +84,8 @@ def _table(console: Console, outcomes: list[Outcome]) -> None:
         action = o.decision.action.value
         reply = o.decision.draft.text if o.decision.draft else ""
         where = "DM" if o.message.kind == MessageKind.DM else "comment"
-        table.add_row(f"[dim]{where}[/dim] {o.message.text[:160]}", labels, v.language,
-                      f"{v.confidence:.2f}", v.why(), f"[bold]{action}[/bold] {reply}")
+        table.add_row(f"[dim]{where}[/dim] {escape(o.message.text[:160])}", labels, v.language,
+                      f"{v.confidence:.2f}", escape(v.why()), f"[bold]{action}[/bold] {escape(reply)}")
     console.print(table)
 
 

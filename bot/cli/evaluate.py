@@ -42,7 +42,7 @@ def eval_command(config: Config, file: Path, playbooks_dir: Path | None, train_f
         return build_classifier(config, playbooks_dir=playbooks_dir,
                                 training=[*extra_rows, *rows], extra_languages=languages)
 
-    console = Console(stderr=True)
+    console = Console(stderr=True, emoji=False)
     with Progress(console=console, transient=True, disable=as_json) as progress:
         job = progress.add_task(f"evaluating {file.name}", total=len(examples))
         report = evaluate(examples, make, folds=folds, worst=worst,
@@ -50,7 +50,7 @@ def eval_command(config: Config, file: Path, playbooks_dir: Path | None, train_f
     if as_json:
         click.echo(json.dumps({"file": str(file), "folds": folds, **report.as_dict()}, ensure_ascii=False))
         return
-    _print(Console(), report, file, folds)
+    _print(Console(emoji=False, highlight=False), report, file, folds)
 
 
 def _print(console: Console, report: Report, file: Path, folds: int) -> None:
@@ -73,5 +73,5 @@ def _print(console: Console, report: Report, file: Path, folds: int) -> None:
     if report.mistakes:
         console.print("[bold]most confident mistakes[/bold] (expected → predicted, confidence, checks):")
         for m in report.mistakes:
-            console.print(f"  {m.expected} → {m.predicted} ({m.confidence:.2f}) {m.text[:90]!r}")
-            console.print(f"      {', '.join(m.checks) or 'no category checks fired'}", highlight=False)
+            console.print(f"  {m.expected} → {m.predicted} ({m.confidence:.2f}) {m.text[:90]!r}", markup=False)
+            console.print(f"      {', '.join(m.checks) or 'no category checks fired'}", markup=False)

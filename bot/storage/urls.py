@@ -32,8 +32,9 @@ _POSTGRES_DRIVERS = {
     "postgresql+psycopg",
     "postgresql+asyncpg",
 }
-# user:password@ inside something that looks like a URL, for text we cannot parse.
-_PASSWORD_IN_TEXT = re.compile(r"(?P<head>[a-zA-Z][\w+.-]*://[^:/@\s]*:)(?P<pw>[^@\s]*)(?=@)")
+# scheme://user:password@ in free text, then any other user:password@ (a mistyped URL).
+_PASSWORD_IN_URL = re.compile(r"(?P<head>[a-zA-Z][\w+.-]*://[^:/@\s]*:)(?P<pw>[^@\s]*)(?=@)")
+_PASSWORD_AFTER_USER = re.compile(r"(?P<head>[^\s:/@'\"]+:)(?P<pw>[^\s:/@'\"]+)(?=@)")
 
 
 def default_database_url() -> str:
@@ -47,7 +48,9 @@ def default_database_url() -> str:
 
 def scrub_secrets(text: str) -> str:
     """Replace any ``scheme://user:password@`` password in free text with ``***``."""
-    return _PASSWORD_IN_TEXT.sub(lambda m: m.group("head") + "***", text)
+    for pattern in (_PASSWORD_IN_URL, _PASSWORD_AFTER_USER):
+        text = pattern.sub(lambda m: m.group("head") + "***", text)
+    return text
 
 
 def parse_url(url: str | URL) -> URL:
@@ -66,7 +69,7 @@ def parse_url(url: str | URL) -> URL:
 def display_url(url: str | URL) -> str:
     """The URL as text with its password (if any) replaced by ``***``."""
     try:
-        return parse_url(url).render_as_string(hide_password=True)
+        return scrub_secrets(parse_url(url).render_as_string(hide_password=True))
     except StorageError:
         return scrub_secrets(str(url))
 

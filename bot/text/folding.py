@@ -30,7 +30,7 @@ _URL = (
 _REST = (
     r"(?P<mention>(?<![\w@])@\w{2,32})"
     r"|(?P<tag>(?<![\w#])#\w+)"
-    rf"|(?P<word>(?:\$(?=[^\W\d_]))?{_W}+(?:[$@]+{_W}+)*)"
+    rf"|(?P<word>(?:(?<![\w$])\$(?=[^\W\d_]))?{_W}+(?:[$@]+{_W}+)*)"
 )
 _TOKEN_RE = re.compile(_URL + _REST)
 _TOKEN_NO_URL_RE = re.compile(_REST)  # most messages: no URL, a much cheaper scan
@@ -150,13 +150,8 @@ def _undo_leet(word: str, script: str, counts: FoldCounts) -> str:
         while j < n and not word[j].isalpha():
             j += 1
         run = word[i:j]
-        if (
-            (i > 0
-            and j < n)
-            or (j == n
-            and len(run) >= 2
-            and len(set(run)) == 1
-            and run[0] in _TRAILING_LEET_REPEAT)
+        if (i > 0 and j < n) or (
+            j == n and len(run) >= 2 and len(set(run)) == 1 and run[0] in _TRAILING_LEET_REPEAT
         ):
             proven = True
         i = j
@@ -173,6 +168,7 @@ _GREEK_RE = re.compile(r"[\u0370-\u03ff]")
 
 def _fold_word(word: str, counts: FoldCounts, elongated: bool) -> str:
     script = "latin"
+    original = word
     if not word.isascii():
         found = [
             name
@@ -191,10 +187,8 @@ def _fold_word(word: str, counts: FoldCounts, elongated: bool) -> str:
         else:
             script = "other"
     if not word.isalpha():
-        before = word
         word = _undo_leet(word, script, counts)
-        elongated = elongated or word != before  # "A@A" -> "aaa" must reduce too
-    if elongated:
+    if elongated or word != original:  # "A@A" -> "aaa" must be reduced too
         word, n = _ELONG_RE.subn(r"\1\1", word)
         counts.elongated += n
     return word

@@ -12,9 +12,10 @@ returns a :class:`LanguageGuess`. How a guess is made, in order:
    even over the hint (source ``"model"``).
 3. Short or unsure texts fall back to the sender's ``hint`` (Telegram ``language_code``,
    primary subtag: "pt-br" → "pt"), then the chat's ``prior``, when they are allowed and fit
-   the script; "tiny" texts (under ``tiny_letters`` letters, e.g. "ok") take them whatever
-   the script. Without either, the model's guess is still the best one (source ``"model"``
-   with ``details["low_confidence"]``), except for tiny texts, which take ``default``.
+   the script; tiny Latin texts (under ``tiny_letters`` letters, e.g. "ok", typed by
+   everyone) take any allowed hint or prior. Without either, the model's guess is still the
+   best one (source ``"model"`` with ``details["low_confidence"]``), except for tiny texts,
+   which take ``default``.
 
 Every guess says why in ``details``. Detection is deterministic (langdetect is seeded).
 """
@@ -68,7 +69,7 @@ _NOISE_RE = re.compile(r"[^\w\s'’.,!?¿¡-]|[\d_]")
 # the two models' probabilities are calibrated differently.
 THRESHOLDS: dict[str, tuple[int, float]] = {
     "py3langid": (8, 0.80),
-    "langdetect": (12, 0.95),
+    "langdetect": (12, 0.99),
 }
 
 
@@ -87,7 +88,7 @@ class LanguageDetector(Protocol):
 
 
 def primary_subtag(tag: str | None) -> str | None:
-    """"fr-FR" → "fr", "pt_br" → "pt", "" or None → None."""
+    """ "fr-FR" → "fr", "pt_br" → "pt", "" or None → None."""
     if not tag:
         return None
     primary = re.split(r"[-_]", tag.strip(), maxsplit=1)[0].lower()
@@ -150,7 +151,7 @@ class ScriptAwareDetector:
             return self._fallback(hint_lang, prior_lang, None, reason, details)
         if len(candidates) == 1:
             (only,) = candidates
-            if tiny and hint_lang and hint_lang != only:
+            if tiny and script == "latin" and (hint_lang or prior_lang) not in (None, only):
                 return self._fallback(hint_lang, prior_lang, None, "tiny text", details)
             confidence = 0.95 if letters >= self.tiny_letters else 0.75
             details["reason"] = f"{script} script: only {only} is allowed"
@@ -164,13 +165,16 @@ class ScriptAwareDetector:
             if hint_lang and hint_lang != top:
                 details["hint_overruled"] = hint_lang
             return LanguageGuess(top, p, "model", details)
-        if hint_lang == top or (not hint_lang and prior_lang == top):
-            details["agrees_with"] = "hint" if hint_lang == top else "prior"
-            return LanguageGuess(top, 1 - (1 - p) / 2, "model", details)
         reason = "short text" if letters < self.min_letters else "low model confidence"
-        fits = frozenset(self.languages) if tiny else candidates
+        # Latin letters are typed by everyone ("ok", "top"): tiny Latin texts may take any
+        # allowed hint; otherwise the hint must fit the script.
+        fits = frozenset(self.languages) if tiny and script == "latin" else candidates
         if (hint_lang in fits) or (prior_lang in fits):
-            return self._fallback(hint_lang, prior_lang, fits, reason, details)
+            details["model_top"] = top
+            guess = self._fallback(hint_lang, prior_lang, fits, reason, details)
+            if guess.language == top:  # the model agrees: more confident than either alone
+                return LanguageGuess(top, max(p, guess.confidence), guess.source, details)
+            return guess
         if tiny:
             return self._fallback(None, None, None, "tiny text", details)
         details["low_confidence"] = reason

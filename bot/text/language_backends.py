@@ -9,7 +9,6 @@ translated into :class:`bot.errors.LanguageBackendError` here, at the edge.
 from __future__ import annotations
 
 import copy
-import json
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -153,12 +152,3 @@ def make_backend(name: str, languages: Sequence[str]) -> Backend:
             f"unknown language backend {name!r}: use one of {sorted(BACKENDS)}"
         )
     return cls(languages)
-
-
-def profile_json(lang: str) -> dict[str, Any]:
-    """A langdetect profile as a dict (used by tests and the benchmark to list languages)."""
-    from langdetect.detector_factory import PROFILES_DIRECTORY
-
-    name = _LANGDETECT_NAMES.get(lang, lang)
-    data: dict[str, Any] = json.loads((Path(PROFILES_DIRECTORY) / name).read_text("utf-8"))
-    return data

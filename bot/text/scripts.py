@@ -129,7 +129,19 @@ LEET: Final[dict[str, dict[str, str]]] = {
 # Latin letters that do not decompose under NFD but are accented forms all the same.
 EXTRA_FOLDS: Final[dict[int, str]] = str.maketrans(
     {
-        "ø": "o", "ł": "l", "đ": "d", "ħ": "h", "ı": "i", "ŧ": "t", "ƀ": "b", "ɨ": "i",
-        "œ": "oe", "æ": "ae", "ð": "d", "þ": "th", "ŀ": "l", "ȷ": "j",
+        "ø": "o",
+        "ł": "l",
+        "đ": "d",
+        "ħ": "h",
+        "ı": "i",
+        "ŧ": "t",
+        "ƀ": "b",
+        "ɨ": "i",
+        "œ": "oe",
+        "æ": "ae",
+        "ð": "d",
+        "þ": "th",
+        "ŀ": "l",
+        "ȷ": "j",
     }
 )

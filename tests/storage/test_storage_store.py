@@ -157,7 +157,11 @@ async def test_corrections_in_insertion_order(store: Store) -> None:
     ]
     async with store.db.session() as session:
         rows = (await session.scalars(select(m.Correction).order_by(m.Correction.id))).all()
-    assert [(r.language, r.source) for r in rows] == [("fr", "staff"), (None, "cli"), (None, "staff")]
+    assert [(r.language, r.source) for r in rows] == [
+        ("fr", "staff"),
+        (None, "cli"),
+        (None, "staff"),
+    ]
 
 
 async def test_record_event(store: Store) -> None:

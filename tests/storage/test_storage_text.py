@@ -82,7 +82,7 @@ async def test_odd_text_in_verdicts_outbound_corrections_events(store: Store) ->
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgres"])
-@pytest.mark.parametrize("text", list(ODD_TEXTS.values()), ids=sorted(ODD_TEXTS))
+@pytest.mark.parametrize("text", [pytest.param(v, id=k) for k, v in ODD_TEXTS.items()])
 def test_clean_text_rules(text: str, backend: str) -> None:
     # Pure functions; parametrized by backend only to keep the package's convention.
     cleaned = clean_text(text)

@@ -16,7 +16,8 @@ PROPS = settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow],
 chat_alphabet = st.sampled_from(
     list("abcdefghijklmnopqrstuvwxyzABCXYZ0134579 .-_@$#/:!?'")
     + list("àéèçœßØıİаеорсхйёпривеtмΑαοεЖ中文مرحبא")
-    + ["\u200b", "\u200d", "\u202e", "\u2066", "\ufeff", "\u0301", "\u0336", "😀", "👍", "\U0001f3fd", "\x00"]
+    + ["\u200b", "\u200d", "\u202e", "\u2066", "\ufeff", "\u0301", "\u0336", "\x00"]
+    + ["😀", "👍", "\U0001f3fd"]
 )
 chat_text = st.text(chat_alphabet, max_size=80)
 any_text = st.text(max_size=200)
@@ -94,7 +95,7 @@ def test_iphone_keeps_its_number() -> None:
 def test_keywords_and_texts_share_the_fold() -> None:
     assert match_key("Remboursé") == match_key("REMBOURSE") == "rembourse"
     assert match_key("ARNAQUE") in normalise("C'est une arn@que, une ARNAQUEEEE").tokens
-    assert match_key("arnaque") in normalise("c'est une @rn@que").folded.replace("@", "a") or True
+    assert normalise("une @rnaque").mentions == ("@rnaque",)  # a leading @ is a mention
     assert match_key("в личку") in normalise("Пишите В ЛИЧКУ").folded
     assert match_key("remboursement") in normalise("Je veux un REMBOURSEMENT!!").tokens
 

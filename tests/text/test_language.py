@@ -1,0 +1,129 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.errors import LanguageBackendError
+from bot.text.language import LanguageDetector, make_detector, primary_subtag
+
+BACKENDS = ("py3langid", "langdetect")
+DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "langid_tatoeba" / "dev.jsonl"
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def detector(request: pytest.FixtureRequest) -> LanguageDetector:
+    return make_detector(request.param, ["fr", "en", "ru"], default="fr")
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Bonjour, je n'ai toujours pas reçu ma commande, c'est inadmissible.", "fr"),
+        ("Hello, I still haven't received my order and nobody answers me.", "en"),
+        ("Здравствуйте, я до сих пор не получил свой заказ.", "ru"),
+    ],
+)
+def test_sentences(detector: LanguageDetector, text: str, lang: str) -> None:
+    guess = detector.detect(text)
+    assert guess.language == lang
+    assert 0.0 <= guess.confidence <= 1.0
+
+
+def test_confident_model_beats_hint(detector: LanguageDetector) -> None:
+    text = "Bonjour, je voudrais savoir quand ma commande sera livrée, merci beaucoup."
+    guess = detector.detect(text, hint="en-US")
+    assert (guess.language, guess.source) == ("fr", "model")
+    assert guess.details["hint_overruled"] == "en"
+
+
+def test_short_text_falls_back_to_hint(detector: LanguageDetector) -> None:
+    guess = detector.detect("ok merci", hint="en-GB")
+    assert (guess.language, guess.source) == ("en", "hint")
+    assert guess.details["fallback"] in {"short text", "low model confidence"}
+
+
+def test_short_text_falls_back_to_prior(detector: LanguageDetector) -> None:
+    guess = detector.detect("Top", prior="en")
+    assert (guess.language, guess.source) == ("en", "prior")
+
+
+@pytest.mark.parametrize("text", ["😀👍🔥", "", "   ", "12345 !!!", "https://example.com"])
+def test_no_letters_uses_hint_or_default(detector: LanguageDetector, text: str) -> None:
+    assert detector.detect(text).language == "fr"
+    assert detector.detect(text).source == "default"
+    guess = detector.detect(text, hint="ru")
+    assert (guess.language, guess.source) == ("ru", "hint")
+    assert guess.details["fallback"] == "no letters"
+
+
+def test_script_decides_a_single_language(detector: LanguageDetector) -> None:
+    guess = detector.detect("Да", hint="en")
+    assert (guess.language, guess.source) == ("ru", "script")
+
+
+def test_unknown_hint_is_ignored_and_said(detector: LanguageDetector) -> None:
+    guess = detector.detect("👍", hint="de-DE")
+    assert guess.language == "fr"
+    assert "hint_ignored" in guess.details
+
+
+def test_hint_subtags() -> None:
+    assert primary_subtag("fr-FR") == "fr"
+    assert primary_subtag("pt-br") == "pt"
+    assert primary_subtag("EN_us") == "en"
+    assert primary_subtag("") is None
+    assert primary_subtag(None) is None
+
+
+def test_deterministic() -> None:
+    texts = ["ciao bella", "hola que tal", "bom dia", "ok", "Guten Tag", "merci"]
+    for backend in BACKENDS:
+        first = make_detector(backend, ["fr", "en", "es", "it", "pt", "de"], default="en")
+        second = make_detector(backend, ["fr", "en", "es", "it", "pt", "de"], default="en")
+        for text in texts:
+            runs = [first.detect(text) for _ in range(3)] + [second.detect(text)]
+            assert len({(g.language, g.confidence, g.source) for g in runs}) == 1, text
+
+
+def test_unknown_backend_names_value_and_choices() -> None:
+    with pytest.raises(LanguageBackendError) as err:
+        make_detector("fasttext", ["fr"], default="fr")
+    message = str(err.value)
+    assert "'fasttext'" in message and "langdetect" in message and "py3langid" in message
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_unsupported_language_is_rejected(backend: str) -> None:
+    with pytest.raises(LanguageBackendError) as err:
+        make_detector(backend, ["fr", "xx"], default="fr")
+    assert "'xx'" in str(err.value) and "'fr'" in str(err.value)
+
+
+def test_default_must_be_allowed() -> None:
+    with pytest.raises(LanguageBackendError, match="'de'"):
+        make_detector("py3langid", ["fr", "en"], default="de")
+
+
+def test_single_language_list_works() -> None:
+    detector = make_detector("langdetect", ["fr"], default="fr")
+    assert detector.detect("Hello there my friend").language == "fr"
+
+
+@pytest.mark.skipif(not DATA.is_file(), reason=f"langid_tatoeba data absent at {DATA}")
+@pytest.mark.parametrize(("backend", "floor", "short_floor"), [
+    ("py3langid", 0.98, 0.94),
+    ("langdetect", 0.93, 0.85),
+])  # fmt: skip
+def test_accuracy_on_tatoeba(backend: str, floor: float, short_floor: float) -> None:
+    rows = [json.loads(line) for line in DATA.read_text(encoding="utf-8").splitlines() if line]
+    if backend == "langdetect":
+        rows = rows[::4]  # langdetect is ~10x slower; a quarter is plenty for a floor
+    languages = sorted({r["label"] for r in rows})
+    detector = make_detector(backend, languages, default="en")
+    hits = [(len(r["text"]) < 20, detector.detect(r["text"]).language == r["label"]) for r in rows]
+    overall = sum(ok for _, ok in hits) / len(hits)
+    short = [ok for is_short, ok in hits if is_short]
+    assert overall >= floor
+    assert sum(short) / len(short) >= short_floor
