@@ -63,8 +63,14 @@ class Pipeline:
             outcomes.append(Outcome(message, verdict, decision, inbound_id))
         return outcomes
 
-    def learn(self, text: str, label: str) -> None:
-        self.classifier.learn(text, label)
+    async def restore_corrections(self) -> int:
+        """Teach the classifier every correction stored so far (call once at start)."""
+        if self.store is None:
+            return 0
+        corrections = await self.store.corrections()
+        for text, label in corrections:
+            self.classifier.learn(text, label)
+        return len(corrections)
 
     async def correct(self, text: str, label: str, language: str | None = None) -> None:
         """Record a staff correction: stored, and used by the next verdict."""

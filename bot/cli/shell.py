@@ -55,6 +55,9 @@ async def _loop(config: Config, classifier: Classifier, store: bool) -> None:
     if database is not None:
         await database.upgrade()
     pipeline = Pipeline(classifier, Store(database) if database else None)
+    restored = await pipeline.restore_corrections()
+    if restored:
+        click.echo(f"(learned {restored} stored correction(s))")
     kind, hint, name, last = MessageKind.DM, None, None, None
     interactive = sys.stdin.isatty()
     click.echo(HELP)

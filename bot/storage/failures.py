@@ -6,7 +6,7 @@ the fix. They never include SQL parameters: those hold customers' messages.
 
 from __future__ import annotations
 
-from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, IntegrityError, NoResultFound
 
 from bot.errors import MigrationError, StorageError
 from bot.storage.urls import scrub_secrets
@@ -55,17 +55,22 @@ def translate(
     if migrating:
         return MigrationError(
             f"migrating database {database!r} failed while {doing}: {reason}; the migration "
-            "was rolled back where the database allows it. Check that no other program changed "
-            "the schema, then run the upgrade again (or restore a backup)"
+            "was rolled back. Check that no other program changed the schema, then run the "
+            "upgrade again (or restore a backup)"
         )
     if isinstance(exc, IntegrityError):
         return StorageError(
             f"database {database!r} refused the data while {doing}: {reason}; the rows it "
-            "refers to must exist (check the ids passed in) and unique values must be new"
+            "refers to must exist (check the ids passed in), unique values must be new and "
+            "statuses must be one of the allowed values"
         )
-    if isinstance(exc, SQLAlchemyError):
+    if isinstance(exc, NoResultFound):
         return StorageError(
-            f"database {database!r} failed while {doing}: {reason}; if the schema is behind, "
-            "run the upgrade (Database.upgrade) first"
+            f"database {database!r} has no such record while {doing}; check the id passed in"
+        )
+    if "no such table" in reason or ("relation" in reason and "does not exist" in reason):
+        return StorageError(
+            f"database {database!r} has no cmbot schema (or an old one) while {doing}: "
+            f"{reason}; run the schema upgrade first (Database.upgrade())"
         )
     return StorageError(f"database {database!r} failed while {doing}: {reason}")

@@ -188,6 +188,8 @@ async def test_raw_updates_are_idempotent_and_resumable(store: Store) -> None:
     assert (done.status, done.attempts, done.processed_at is not None) == ("done", 1, True)
     with pytest.raises(ValueError, match="unknown update status"):
         await store.set_update_status(row, "lost")
+    with pytest.raises(StorageError, match="no such record while setting the status of update"):
+        await store.set_update_status(row + 1000, "done")
 
 
 async def test_inbound_links_to_its_raw_update(store: Store) -> None:
