@@ -44,7 +44,9 @@ def read_labelled(path: Path | str) -> list[TrainingRow]:
                 item = json.loads(line)
                 text, label = item["text"], item["label"]
             except (json.JSONDecodeError, KeyError, TypeError) as exc:
-                raise InputError(f"{path}:{number}: expected a JSON object with text and label ({exc})") from None
+                raise InputError(
+                    f"{path}:{number}: expected a JSON object with text and label ({exc})"
+                ) from None
             if not isinstance(text, str) or not isinstance(label, str):
                 raise InputError(f"{path}:{number}: text and label must be strings")
             rows.append(TrainingRow(normalise(text).folded, label))

@@ -153,7 +153,9 @@ def load_config(path: Path | str | None = None) -> Config:
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             line = mark.line + 1 if mark is not None else 1
-            raise ConfigError(f"{file}:{line}: invalid YAML: {getattr(exc, 'problem', exc)}") from None
+            raise ConfigError(
+                f"{file}:{line}: invalid YAML: {getattr(exc, 'problem', exc)}"
+            ) from None
         if doc.data is None:
             data = {}
         elif isinstance(doc.data, dict):
@@ -165,5 +167,5 @@ def load_config(path: Path | str | None = None) -> Config:
     except ValidationError as exc:
         raise ConfigError("\n".join(_messages(exc, doc))) from None
     if doc is not None and not config.playbooks.is_absolute():
-        config.playbooks = (Path(doc.file).parent / config.playbooks)
+        config.playbooks = Path(doc.file).parent / config.playbooks
     return config

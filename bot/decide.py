@@ -8,14 +8,14 @@ match are answered, the rest is drafted for a human. Shadow mode drafts and send
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 from bot.domain import Draft, Verdict
 
 FAQ_AUTO_CONFIDENCE = 0.6
 
 
-class Action(str, Enum):
+class Action(StrEnum):
     REPLY = "reply"  # send the draft now
     APPROVE = "approve"  # a human approves the draft first
     ESCALATE = "escalate"  # a human takes it (with the draft as a start, if any)
@@ -37,14 +37,23 @@ def decide(verdict: Verdict, draft: Draft | None, *, shadow_mode: bool = False) 
         decision = Decision(Action.MODERATE, None, False, ("spam is removed, never answered",))
     elif category == "complaint":
         action = Action.REPLY if draft else Action.ESCALATE
-        decision = Decision(action, draft, True,
-                            ("acknowledge in public fast", "a human works every complaint"))
+        decision = Decision(
+            action, draft, True, ("acknowledge in public fast", "a human works every complaint")
+        )
     elif category == "question" and verdict.faq_id and verdict.confidence >= FAQ_AUTO_CONFIDENCE:
-        decision = Decision(Action.REPLY if draft else Action.ESCALATE, draft, False,
-                            (f"confident FAQ match {verdict.faq_id}",))
+        decision = Decision(
+            Action.REPLY if draft else Action.ESCALATE,
+            draft,
+            False,
+            (f"confident FAQ match {verdict.faq_id}",),
+        )
     elif category == "question":
-        decision = Decision(Action.APPROVE if draft else Action.ESCALATE, draft, True,
-                            ("no confident FAQ answer: a human checks",))
+        decision = Decision(
+            Action.APPROVE if draft else Action.ESCALATE,
+            draft,
+            True,
+            ("no confident FAQ answer: a human checks",),
+        )
     elif draft is not None and category in ("lead", "praise"):
         decision = Decision(Action.REPLY, draft, category == "lead", (f"{category} reply",))
     elif draft is not None:
@@ -52,6 +61,10 @@ def decide(verdict: Verdict, draft: Draft | None, *, shadow_mode: bool = False) 
     else:
         decision = Decision(Action.NONE, None, False, ("nothing to do",))
     if shadow_mode and decision.action in (Action.REPLY, Action.MODERATE):
-        return Decision(Action.APPROVE if decision.draft else Action.NONE, decision.draft,
-                        decision.escalate, (*decision.reasons, "shadow mode: nothing is sent"))
+        return Decision(
+            Action.APPROVE if decision.draft else Action.NONE,
+            decision.draft,
+            decision.escalate,
+            (*decision.reasons, "shadow mode: nothing is sent"),
+        )
     return decision

@@ -8,12 +8,12 @@ Nothing here knows about any chat framework.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from enum import Enum
+from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any
 
 
-class Category(str, Enum):
+class Category(StrEnum):
     """The built-in categories. Playbooks may add their own (plain strings)."""
 
     COMPLAINT = "complaint"
@@ -27,13 +27,13 @@ class Category(str, Enum):
 BUILTIN_CATEGORIES: tuple[str, ...] = tuple(c.value for c in Category)
 
 
-class Sentiment(str, Enum):
+class Sentiment(StrEnum):
     NEGATIVE = "negative"
     NEUTRAL = "neutral"
     POSITIVE = "positive"
 
 
-class MessageKind(str, Enum):
+class MessageKind(StrEnum):
     """Where a message was written."""
 
     COMMENT = "comment"  # a public comment (group, channel discussion thread)
@@ -41,7 +41,7 @@ class MessageKind(str, Enum):
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)

@@ -59,9 +59,13 @@ class Report:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "task": self.task, "classes": self.classes, "total": self.total,
-            "accuracy": round(self.accuracy, 4), "per_class": self.per_class,
-            "confusion": self.confusion, **{k: round(v, 4) for k, v in self.extra.items()},
+            "task": self.task,
+            "classes": self.classes,
+            "total": self.total,
+            "accuracy": round(self.accuracy, 4),
+            "per_class": self.per_class,
+            "confusion": self.confusion,
+            **{k: round(v, 4) for k, v in self.extra.items()},
             "mistakes": [m.__dict__ for m in self.mistakes],
         }
 
@@ -76,7 +80,9 @@ def read_examples(path: Path | str, limit: int | None = None) -> list[Example]:
                 item = json.loads(line)
                 text, label = item["text"], item["label"]
             except (json.JSONDecodeError, KeyError, TypeError) as exc:
-                raise InputError(f"{path}:{number}: expected a JSON object with text and label ({exc})") from None
+                raise InputError(
+                    f"{path}:{number}: expected a JSON object with text and label ({exc})"
+                ) from None
             kind = MessageKind.DM if item.get("kind") == "dm" else MessageKind.COMMENT
             examples.append(Example(str(text), str(label), item.get("lang_hint"), kind))
             if limit and len(examples) >= limit:
@@ -146,13 +152,16 @@ def evaluate(
     for group in groups:
         held = set(group)
         if folds > 1:
-            rows = [TrainingRow(normalise(examples[i].text).folded, examples[i].label)
-                    for i in range(len(examples)) if i not in held]
+            rows = [
+                TrainingRow(normalise(examples[i].text).folded, examples[i].label)
+                for i in range(len(examples))
+                if i not in held
+            ]
             classifier = make_classifier(rows)
         else:
             classifier = probe
         for start in range(0, len(group), batch):
-            chunk = group[start:start + batch]
+            chunk = group[start : start + batch]
             verdicts = classifier.classify_many(_messages([examples[i] for i in chunk]))
             for index, verdict in zip(chunk, verdicts, strict=True):
                 predictions[index] = verdict
@@ -161,7 +170,9 @@ def evaluate(
     return _report(task, examples, [p for p in predictions if p is not None], worst)
 
 
-def _report(task: str, examples: Sequence[Example], verdicts: Sequence[Verdict], worst: int) -> Report:
+def _report(
+    task: str, examples: Sequence[Example], verdicts: Sequence[Verdict], worst: int
+) -> Report:
     expected = [e.label for e in examples]
     predicted = [predicted_label(task, v) for v in verdicts]
     classes = sorted(set(expected) | set(predicted))
@@ -176,28 +187,54 @@ def _report(task: str, examples: Sequence[Example], verdicts: Sequence[Verdict],
         precision = tp / (tp + fp) if tp + fp else 0.0
         recall = tp / (tp + fn) if tp + fn else 0.0
         f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        per_class[c] = {"precision": round(precision, 4), "recall": round(recall, 4),
-                        "f1": round(f1, 4), "support": tp + fn}
+        per_class[c] = {
+            "precision": round(precision, 4),
+            "recall": round(recall, 4),
+            "f1": round(f1, 4),
+            "support": tp + fn,
+        }
     correct = sum(e == p for e, p in zip(expected, predicted, strict=True))
     extra: dict[str, float] = {}
     if task in ("spam", "complaint"):
         negative = dict(BINARY_TASKS.values())[task]
         negatives = sum(1 for e in expected if e == negative)
-        false_pos = sum(1 for e, p in zip(expected, predicted, strict=True) if e == negative and p == task)
+        false_pos = sum(
+            1 for e, p in zip(expected, predicted, strict=True) if e == negative and p == task
+        )
         extra[f"{negative}_false_positive_rate"] = false_pos / negatives if negatives else 0.0
         extra[f"{task}_f1"] = per_class.get(task, {}).get("f1", 0.0)
     if task == "language":
-        short = [(e, p) for ex, e, p in zip(examples, expected, predicted, strict=True) if len(ex.text) < 20]
-        extra["accuracy_under_20_chars"] = sum(e == p for e, p in short) / len(short) if short else 0.0
+        short = [
+            (e, p)
+            for ex, e, p in zip(examples, expected, predicted, strict=True)
+            if len(ex.text) < 20
+        ]
+        extra["accuracy_under_20_chars"] = (
+            sum(e == p for e, p in short) / len(short) if short else 0.0
+        )
         extra["texts_under_20_chars"] = float(len(short))
     mistakes = [
-        Mistake(ex.text[:200], e, p, round(v.confidence, 3),
-                [f"{c.name}:{c.category}:{c.score:.2f}" for c in v.checks if c.category][:8])
-        for ex, e, p, v in zip(examples, expected, predicted, verdicts, strict=True) if e != p
+        Mistake(
+            ex.text[:200],
+            e,
+            p,
+            round(v.confidence, 3),
+            [f"{c.name}:{c.category}:{c.score:.2f}" for c in v.checks if c.category][:8],
+        )
+        for ex, e, p, v in zip(examples, expected, predicted, verdicts, strict=True)
+        if e != p
     ]
     mistakes.sort(key=lambda m: -m.confidence)
-    return Report(task, classes, len(examples), correct / len(examples), per_class, confusion,
-                  extra, mistakes[:worst])
+    return Report(
+        task,
+        classes,
+        len(examples),
+        correct / len(examples),
+        per_class,
+        confusion,
+        extra,
+        mistakes[:worst],
+    )
 
 
 def label_counts(examples: Sequence[Example]) -> Counter[str]:

@@ -54,11 +54,17 @@ class Pipeline:
                 await self.store.record_verdict(inbound_id, verdict)
                 if decision.draft is not None:
                     await self.store.record_outbound(
-                        message.chat_id, decision.draft.text, "reply", inbound_id=inbound_id,
+                        message.chat_id,
+                        decision.draft.text,
+                        "reply",
+                        inbound_id=inbound_id,
                         status="drafted",
-                        detail={"action": decision.action.value, "reply_id": decision.draft.reply_id,
-                                "language": decision.draft.language,
-                                "fallback_language": decision.draft.fallback_language},
+                        detail={
+                            "action": decision.action.value,
+                            "reply_id": decision.draft.reply_id,
+                            "language": decision.draft.language,
+                            "fallback_language": decision.draft.fallback_language,
+                        },
                     )
             outcomes.append(Outcome(message, verdict, decision, inbound_id))
         return outcomes

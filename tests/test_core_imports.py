@@ -34,6 +34,8 @@ def test_core_modules_import_without_telegram_libraries() -> None:
         print(len(names))
         """
     )
-    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stderr
     assert int(result.stdout.strip()) > 20  # it really walked the package

@@ -12,7 +12,7 @@ from bot.storage import Database, Store
 from bot.storage.models import InboundMessage as InboundMessageRow
 from bot.storage.models import OutboundMessage as OutboundMessageRow
 from bot.storage.models import Verdict as VerdictRow
-from tests.storage.conftest import backend, database, database_url  # noqa: F401  (fixtures)
+from tests.storage.conftest import backend, database, database_url  # noqa: F401  fixtures
 
 
 async def _count(db: Database, model: type) -> int:
@@ -20,15 +20,26 @@ async def _count(db: Database, model: type) -> int:
         return int(await session.scalar(select(func.count()).select_from(model)) or 0)
 
 
-async def test_every_message_and_verdict_is_stored(database: Database, classifier: Classifier) -> None:  # noqa: F811
+async def test_every_message_and_verdict_is_stored(
+    database: Database, classifier: Classifier
+) -> None:
     pipeline = Pipeline(classifier, Store(database))
     messages = [
-        InboundMessage(text="Colis MS-123456 jamais reçu, c'est honteux", chat_id="-100", user_id="1",
-                       first_name="Léa", message_id="10"),
+        InboundMessage(
+            text="Colis MS-123456 jamais reçu, c'est honteux",
+            chat_id="-100",
+            user_id="1",
+            first_name="Léa",
+            message_id="10",
+        ),
         InboundMessage(text="", chat_id="-100", user_id="2", message_id="11"),
         InboundMessage(text="\x00" + "é" * 100_000, kind=MessageKind.DM, chat_id="2", user_id="2"),
-        InboundMessage(text="Earn 500$ daily with crypto, write me in private t.me/xx", chat_id="-100",
-                       user_id="3", message_id="12"),
+        InboundMessage(
+            text="Earn 500$ daily with crypto, write me in private t.me/xx",
+            chat_id="-100",
+            user_id="3",
+            message_id="12",
+        ),
     ]
     outcomes = await pipeline.handle_many(messages)
     assert [o.inbound_id is not None for o in outcomes] == [True] * 4
@@ -42,7 +53,9 @@ async def test_every_message_and_verdict_is_stored(database: Database, classifie
     assert await _count(database, OutboundMessageRow) >= 1
 
 
-async def test_corrections_survive_a_restart(database: Database, fresh_classifier: Classifier) -> None:  # noqa: F811
+async def test_corrections_survive_a_restart(
+    database: Database, fresh_classifier: Classifier
+) -> None:
     text = "Le flacon bleu est arrivé un peu tiède hier soir"
     await Pipeline(fresh_classifier, Store(database)).correct(text, "complaint", "fr")
     from bot.app import build_classifier
@@ -57,6 +70,8 @@ async def test_corrections_survive_a_restart(database: Database, fresh_classifie
 
 async def test_shadow_mode_sends_nothing(classifier: Classifier) -> None:
     pipeline = Pipeline(classifier, None, shadow_mode=True)
-    spam = await pipeline.handle(InboundMessage(text="Earn 500$ daily with crypto, dm me http://bit.ly/x"))
+    spam = await pipeline.handle(
+        InboundMessage(text="Earn 500$ daily with crypto, dm me http://bit.ly/x")
+    )
     assert spam.decision.action in (Action.NONE, Action.APPROVE)
     assert any("shadow" in r for r in spam.decision.reasons)

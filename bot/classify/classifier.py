@@ -108,7 +108,9 @@ class Classifier:
     @property
     def spam_index(self) -> SimilarityIndex:
         if self._spam_index is None:
-            spam = [r.text for r in self._rows if targets(r.label, self.categories, False).get(SPAM)]
+            spam = [
+                r.text for r in self._rows if targets(r.label, self.categories, False).get(SPAM)
+            ]
             self._spam_index = SimilarityIndex(spam, [SPAM] * len(spam))
         return self._spam_index
 
@@ -124,7 +126,9 @@ class Classifier:
         spam_best = self.spam_index.best(features)
         return [
             self._verdict(m, n, p, f, s[1])
-            for m, n, p, f, s in zip(messages, norms, probabilities, faq_best, spam_best, strict=True)
+            for m, n, p, f, s in zip(
+                messages, norms, probabilities, faq_best, spam_best, strict=True
+            )
         ]
 
     def _verdict(
@@ -140,8 +144,12 @@ class Classifier:
         )
         language = guess.language
         checks: list[CheckHit] = [
-            CheckHit("language", None, guess.confidence,
-                     {"language": language, "source": guess.source, **guess.details})
+            CheckHit(
+                "language",
+                None,
+                guess.confidence,
+                {"language": language, "source": guess.source, **guess.details},
+            )
         ]
         hits = self.index.find(norm.tokens)
         sentiment, _, sentiment_check = sentiment_of(norm.clean, hits, self.window)
@@ -155,18 +163,36 @@ class Classifier:
                 variables.setdefault("product", hit.tag.owner)
         for category, probability in probabilities.items():
             if model_score(probability) > 0:
-                checks.append(CheckHit("model", category, model_score(probability),
-                                       {"probability": round(probability, 3)}))
+                checks.append(
+                    CheckHit(
+                        "model",
+                        category,
+                        model_score(probability),
+                        {"probability": round(probability, 3)},
+                    )
+                )
         for pb in self.playbooks.categories.values():
-            if pb.sentiment_hint is not None and pb.sentiment_hint == sentiment and pb.category != OTHER:
-                checks.append(CheckHit("sentiment_hint", pb.category, SENTIMENT_HINT_SCORE,
-                                       {"reason": f"{sentiment.value} message"}))
+            if (
+                pb.sentiment_hint is not None
+                and pb.sentiment_hint == sentiment
+                and pb.category != OTHER
+            ):
+                checks.append(
+                    CheckHit(
+                        "sentiment_hint",
+                        pb.category,
+                        SENTIMENT_HINT_SCORE,
+                        {"reason": f"{sentiment.value} message"},
+                    )
+                )
         faq_id, faq_check = self._faq_check(hits, faq_best)
         if faq_check is not None:
             checks.append(faq_check)
         spam = self.playbooks.categories.get(SPAM)
         if spam is not None and spam.spam is not None:
-            ctx = SpamContext(message, norm, hits, find_urls(norm.clean), self.memory, spam_similarity)
+            ctx = SpamContext(
+                message, norm, hits, find_urls(norm.clean), self.memory, spam_similarity
+            )
             checks += spam_signals(ctx, spam.spam)
         correction = self._corrections.get(match_key(message.text))
         return self._combine(checks, correction, language, sentiment, variables, faq_id)
@@ -193,7 +219,9 @@ class Classifier:
             checks.append(CheckHit("keyword", category, score, details))
         return checks
 
-    def _pattern_checks(self, norm: Normalised, language: str, variables: dict[str, str]) -> list[CheckHit]:
+    def _pattern_checks(
+        self, norm: Normalised, language: str, variables: dict[str, str]
+    ) -> list[CheckHit]:
         text = norm.clean[:PATTERN_TEXT_LIMIT]
         checks = []
         for compiled in self.patterns:
@@ -205,12 +233,20 @@ class Classifier:
                 continue
             if rule.extract:
                 groups = match.groupdict()
-                value = groups.get(rule.extract) or (match.group(1) if match.groups() else match.group(0))
+                value = groups.get(rule.extract) or (
+                    match.group(1) if match.groups() else match.group(0)
+                )
                 if value:
                     variables.setdefault(rule.extract, value.strip())
             if rule.weight > 0:
-                checks.append(CheckHit(f"pattern.{rule.id}", compiled.category, rule.weight,
-                                       {"matched": match.group(0)[:80]}))
+                checks.append(
+                    CheckHit(
+                        f"pattern.{rule.id}",
+                        compiled.category,
+                        rule.weight,
+                        {"matched": match.group(0)[:80]},
+                    )
+                )
         return checks
 
     def _faq_check(
@@ -250,8 +286,14 @@ class Classifier:
         if correction is not None:
             forced = targets(correction, self.categories, exclusive=False)
             for category, positive in forced.items():
-                checks.append(CheckHit("correction", category, 1.0 if positive else 0.0,
-                                       {"label": correction, "reason": "corrected by staff"}))
+                checks.append(
+                    CheckHit(
+                        "correction",
+                        category,
+                        1.0 if positive else 0.0,
+                        {"label": correction, "reason": "corrected by staff"},
+                    )
+                )
         scores: dict[str, float] = {}
         for category in self.categories:
             own = [c.score for c in checks if c.category == category]
@@ -276,8 +318,14 @@ class Classifier:
                 labels.remove(category)
         if COMPLAINT in labels and SPAM in labels and forced.get(SPAM) is not True:
             labels.remove(SPAM)
-            checks.append(CheckHit("complaint_not_spam", COMPLAINT, 0.0,
-                                   {"reason": "a complaint is never treated as spam"}))
+            checks.append(
+                CheckHit(
+                    "complaint_not_spam",
+                    COMPLAINT,
+                    0.0,
+                    {"reason": "a complaint is never treated as spam"},
+                )
+            )
         priority = {pb.category: pb.priority for pb in self.playbooks.categories.values()}
         labels.sort(key=lambda c: -priority.get(c, 0))
         if labels:

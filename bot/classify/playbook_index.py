@@ -61,7 +61,7 @@ def compile_patterns(playbooks: PlaybookSet) -> list[CompiledPattern]:
 
 def example_rows(playbooks: PlaybookSet) -> list[TrainingRow]:
     """Playbook examples (and FAQ phrasings, as questions) as exclusive training rows."""
-    rows = []
+    rows: list[TrainingRow] = []
     for pb in playbooks.categories.values():
         for texts in pb.examples.values():
             rows.extend(TrainingRow(normalise(t).folded, pb.category, True) for t in texts)

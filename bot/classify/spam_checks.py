@@ -52,7 +52,9 @@ Family = Callable[[SpamContext, SpamSignal], dict[str, object] | None]
 
 def _phrases(family: str) -> Family:
     def check(ctx: SpamContext, _signal: SpamSignal) -> dict[str, object] | None:
-        matched = sorted({h.tag.phrase for h in ctx.hits if h.tag.group == "spam" and h.tag.owner == family})
+        matched = sorted(
+            {h.tag.phrase for h in ctx.hits if h.tag.group == "spam" and h.tag.owner == family}
+        )
         return {"matched": matched} if matched else None
 
     return check

@@ -39,8 +39,8 @@ def targets(label: str, categories: Sequence[str], exclusive: bool) -> dict[str,
     """Which categories a label speaks for, and how."""
     label = SYNONYMS.get(label, label)
     for prefix in NEGATIVE_PREFIXES:
-        if label.startswith(prefix) and label[len(prefix):] in categories:
-            return {label[len(prefix):]: False}
+        if label.startswith(prefix) and label[len(prefix) :] in categories:
+            return {label[len(prefix) :]: False}
     if label not in categories:
         allowed = ", ".join([*categories, "ham", *(f"not_{c}" for c in categories)])
         raise ModelError(f"unknown label {label!r}; use one of: {allowed}")
@@ -57,18 +57,25 @@ class Featurizer:
 
     def __init__(self) -> None:
         self._chars = HashingVectorizer(
-            analyzer="char_wb", ngram_range=(2, 5), n_features=2**18,
-            alternate_sign=False, norm="l2", lowercase=False,
+            analyzer="char_wb",
+            ngram_range=(2, 5),
+            n_features=2**18,
+            alternate_sign=False,
+            norm="l2",
+            lowercase=False,
         )
         self._words = HashingVectorizer(
-            analyzer="word", ngram_range=(1, 2), n_features=2**16,
-            token_pattern=r"(?u)\b\w+\b", alternate_sign=False, norm="l2", lowercase=False,
+            analyzer="word",
+            ngram_range=(1, 2),
+            n_features=2**16,
+            token_pattern=r"(?u)\b\w+\b",
+            alternate_sign=False,
+            norm="l2",
+            lowercase=False,
         )
 
     def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
-        return sp.hstack(
-            [self._chars.transform(texts), self._words.transform(texts)], format="csr"
-        )
+        return sp.hstack([self._chars.transform(texts), self._words.transform(texts)], format="csr")
 
 
 FEATURIZER = Featurizer()
@@ -87,7 +94,7 @@ class SimilarityIndex:
         if self._matrix is None:
             return [(None, 0.0, None)] * features.shape[0]
         sims = (features @ self._matrix).toarray() / 2.0
-        out = []
+        out: list[tuple[str | None, float, str | None]] = []
         for row in sims:
             j = int(row.argmax())
             out.append((self.labels[j], float(row[j]), self.texts[j]))

@@ -16,15 +16,21 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 def playbooks_option(func: F) -> F:
     return click.option(
-        "--playbooks", "playbooks_dir", type=click.Path(path_type=Path), default=None,
+        "--playbooks",
+        "playbooks_dir",
+        type=click.Path(path_type=Path),
+        default=None,
         help="Playbook folder (default: from the config, else ./playbooks).",
     )(func)
 
 
 def train_option(func: F) -> F:
     return click.option(
-        "--train", "train_files", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
-        help="Labelled JSONL ({text, label}) added to the playbook examples for this run; repeatable.",
+        "--train",
+        "train_files",
+        multiple=True,
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        help="Labelled JSONL ({text, label}) added to the playbook examples; repeatable.",
     )(func)
 
 

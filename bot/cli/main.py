@@ -20,8 +20,13 @@ from bot.errors import CmbotError
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="cmbot")
-@click.option("--config", "config_path", type=click.Path(path_type=Path), default=None,
-              help="Config file (default: ./config.yaml when present).")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Config file (default: ./config.yaml when present).",
+)
 @click.pass_context
 def cli(ctx: click.Context, config_path: Path | None) -> None:
     """cmbot: triage, answer and report on a brand's community."""

@@ -26,8 +26,12 @@ HELP = (
 
 @click.command()
 @playbooks_option
-@click.option("--store/--no-store", default=True, show_default=True,
-              help="Record the conversation in the configured database.")
+@click.option(
+    "--store/--no-store",
+    default=True,
+    show_default=True,
+    help="Record the conversation in the configured database.",
+)
 @click.pass_obj
 def shell(config: Config, playbooks_dir: Path | None, store: bool) -> None:
     """Chat with cmbot as a customer: the verdict, why, and the drafted reply."""
@@ -38,11 +42,16 @@ def shell(config: Config, playbooks_dir: Path | None, store: bool) -> None:
 def _show(outcome: Outcome) -> None:
     v = outcome.verdict
     labels = ", ".join(v.labels)
-    click.secho(f"  {v.category} [{labels}] · {v.language} · {v.sentiment.value} · "
-                f"confidence {v.confidence:.2f}", fg="cyan")
+    click.secho(
+        f"  {v.category} [{labels}] · {v.language} · {v.sentiment.value} · "
+        f"confidence {v.confidence:.2f}",
+        fg="cyan",
+    )
     for check in v.checks:
         if check.category or check.name == "language":
-            click.echo(f"    {check.name} → {check.category or '-'} {check.score:.2f} {check.details}")
+            click.echo(
+                f"    {check.name} → {check.category or '-'} {check.score:.2f} {check.details}"
+            )
     decision = outcome.decision
     click.secho(f"  action: {decision.action.value} ({'; '.join(decision.reasons)})", fg="yellow")
     if decision.draft is not None:
@@ -94,8 +103,15 @@ async def _loop(config: Config, classifier: Classifier, store: bool) -> None:
             if not text.strip():
                 continue
             last = text
-            message = InboundMessage(text=text, kind=kind, lang_hint=hint, first_name=name,
-                                     platform="shell", chat_id="shell", user_id="shell-user")
+            message = InboundMessage(
+                text=text,
+                kind=kind,
+                lang_hint=hint,
+                first_name=name,
+                platform="shell",
+                chat_id="shell",
+                user_id="shell-user",
+            )
             _show(await pipeline.handle(message))
     finally:
         if database is not None:

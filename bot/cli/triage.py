@@ -52,20 +52,36 @@ def _message(item: dict[str, Any]) -> InboundMessage:
 @click.argument("source", type=click.File("r", encoding="utf-8"), default="-")
 @playbooks_option
 @train_option
-@click.option("--store/--no-store", default=False, show_default=True,
-              help="Also record every message and verdict in the configured database.")
-@click.option("--reply/--no-reply", default=False, show_default=True,
-              help="Add the drafted reply to each output line.")
+@click.option(
+    "--store/--no-store",
+    default=False,
+    show_default=True,
+    help="Also record every message and verdict in the configured database.",
+)
+@click.option(
+    "--reply/--no-reply",
+    default=False,
+    show_default=True,
+    help="Add the drafted reply to each output line.",
+)
 @click.pass_obj
-def triage(config: Config, source: IO[str], playbooks_dir: Path | None,
-           train_files: tuple[Path, ...], store: bool, reply: bool) -> None:
+def triage(
+    config: Config,
+    source: IO[str],
+    playbooks_dir: Path | None,
+    train_files: tuple[Path, ...],
+    store: bool,
+    reply: bool,
+) -> None:
     """Classify JSONL messages from SOURCE (a file or - for stdin).
 
     Each input line is {"text": ..., "lang_hint"?: ..., "kind"?: "comment"|"dm"}; other
     fields are copied through. Each output line adds category, labels, language, sentiment,
     confidence and checks.
     """
-    classifier = build_classifier(config, playbooks_dir=playbooks_dir, training=training_rows(train_files))
+    classifier = build_classifier(
+        config, playbooks_dir=playbooks_dir, training=training_rows(train_files)
+    )
     asyncio.run(_run(config, classifier, source, store, reply))
 
 
@@ -86,7 +102,9 @@ async def _run(config: Config, classifier: Any, source: IO[str], store: bool, re
             verdicts = classifier.classify_many(messages)
         for item, message, verdict in zip(batch, messages, verdicts, strict=True):
             result = {k: v for k, v in item.items()}
-            result.update({k: v for k, v in verdict.as_dict().items() if k not in ("variables", "scores")})
+            result.update(
+                {k: v for k, v in verdict.as_dict().items() if k not in ("variables", "scores")}
+            )
             if reply:
                 draft = draft_reply(classifier.playbooks, message, verdict)
                 result["reply"] = draft.text if draft else None

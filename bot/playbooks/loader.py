@@ -33,7 +33,9 @@ def _describe_input(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _pydantic_problems(doc: SourcedDocument, error: ValidationError, model: type[Strict]) -> list[Problem]:
+def _pydantic_problems(
+    doc: SourcedDocument, error: ValidationError, model: type[Strict]
+) -> list[Problem]:
     problems = []
     for item in error.errors():
         loc = tuple(part for part in item["loc"] if not str(part).startswith("function-"))
@@ -59,7 +61,9 @@ def _regex_problems(doc: SourcedDocument, playbook: CategoryPlaybook) -> list[Pr
     return problems
 
 
-def _parse_file(path: Path, name: str) -> tuple[SourcedDocument | None, Strict | None, list[Problem]]:
+def _parse_file(
+    path: Path, name: str
+) -> tuple[SourcedDocument | None, Strict | None, list[Problem]]:
     if path.stat().st_size > MAX_FILE_BYTES:
         return None, None, [Problem(name, 1, "<file>", f"larger than {MAX_FILE_BYTES} bytes")]
     try:
@@ -79,9 +83,11 @@ def _parse_file(path: Path, name: str) -> tuple[SourcedDocument | None, Strict |
     model = KINDS.get(kind) if isinstance(kind, str) else None
     if model is None:
         allowed = ", ".join(sorted(KINDS))
-        return doc, None, [
-            Problem(name, doc.line_of(("kind",)), "kind", f"got {kind!r}; allowed: {allowed}")
-        ]
+        return (
+            doc,
+            None,
+            [Problem(name, doc.line_of(("kind",)), "kind", f"got {kind!r}; allowed: {allowed}")],
+        )
     try:
         parsed = model.model_validate(doc.data)
     except ValidationError as exc:

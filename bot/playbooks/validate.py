@@ -25,9 +25,23 @@ BUILTIN_VARIABLES = frozenset(
 )
 SPAM_FAMILIES = frozenset(
     {
-        "links", "shorteners", "mentions", "phones", "messenger_handles", "money_bait",
-        "private_bait", "self_promotion", "fake_giveaway", "emoji_density", "caps",
-        "repeated_chars", "lookalikes", "known_spam", "stop_phrases", "duplicates", "flood",
+        "links",
+        "shorteners",
+        "mentions",
+        "phones",
+        "messenger_handles",
+        "money_bait",
+        "private_bait",
+        "self_promotion",
+        "fake_giveaway",
+        "emoji_density",
+        "caps",
+        "repeated_chars",
+        "lookalikes",
+        "known_spam",
+        "stop_phrases",
+        "duplicates",
+        "flood",
         "new_member_link",
     }
 )
@@ -47,7 +61,9 @@ class _Checker:
         self.parsed = parsed
         self.problems: list[Problem] = []
 
-    def add(self, doc: SourcedDocument, path: PathKey, message: str, severity: str = "error") -> None:
+    def add(
+        self, doc: SourcedDocument, path: PathKey, message: str, severity: str = "error"
+    ) -> None:
         key = ".".join(str(p) for p in path) or "<document>"
         self.problems.append(Problem(doc.file, doc.line_of(path), key, message, severity))
 
@@ -83,17 +99,22 @@ def cross_check(
     settings_docs = [(d, m) for d, m in parsed if isinstance(m, Settings)]
     sentiment_docs = [(d, m) for d, m in parsed if isinstance(m, SentimentPlaybook)]
     if len(settings_docs) != 1:
-        files = ", ".join(d.file for d, _ in settings_docs) or "none"
+        found = ", ".join(d.file for d, _ in settings_docs) or "none"
         c.problems.append(
-            Problem(str(directory), 0, "kind", f"need exactly one 'kind: settings' file, found {files}")
+            Problem(
+                str(directory), 0, "kind", f"need exactly one 'kind: settings' file, found {found}"
+            )
         )
         return None, c.problems
     for doc, _ in sentiment_docs[1:]:
         c.add(doc, ("kind",), "only one 'kind: sentiment' file is allowed")
     settings_doc, settings = settings_docs[0]
     if settings.default_language not in settings.languages:
-        c.add(settings_doc, ("default_language",),
-              f"{settings.default_language!r} is not in languages {settings.languages}")
+        c.add(
+            settings_doc,
+            ("default_language",),
+            f"{settings.default_language!r} is not in languages {settings.languages}",
+        )
     declared = set(settings.languages)
     for doc, sentiment in sentiment_docs:
         for lang in sentiment.languages:
@@ -108,13 +129,21 @@ def cross_check(
     keyword_owner: dict[str, str] = {}
     for doc, pb in c.categories():
         if pb.category in categories:
-            c.add(doc, ("category",), f"category {pb.category!r} is already defined in {files[pb.category]}")
+            c.add(
+                doc,
+                ("category",),
+                f"category {pb.category!r} is already defined in {files[pb.category]}",
+            )
             continue
         categories[pb.category] = pb
         files[pb.category] = doc.file
         for path, lang in c.languages_used(pb):
             if lang not in declared:
-                c.add(doc, path, f"language {lang!r} is not declared in settings languages {sorted(declared)}")
+                c.add(
+                    doc,
+                    path,
+                    f"language {lang!r} is not declared in settings languages {sorted(declared)}",
+                )
         _check_replies(c, doc, pb, settings, known_vars)
         _check_patterns(c, doc, pb)
         _check_reachable(c, doc, pb)
@@ -123,8 +152,11 @@ def cross_check(
                 key = match_key(text)
                 owner = example_owner.get(key)
                 if owner and owner[0] != pb.category:
-                    c.add(doc, ("examples", lang, i),
-                          f"example {text!r} is also an example of {owner[0]!r} ({owner[1]})")
+                    c.add(
+                        doc,
+                        ("examples", lang, i),
+                        f"example {text!r} is also an example of {owner[0]!r} ({owner[1]})",
+                    )
                 elif owner:
                     c.add(doc, ("examples", lang, i), f"duplicate example {text!r}", "warning")
                 example_owner.setdefault(key, (pb.category, doc.file))
@@ -133,8 +165,12 @@ def cross_check(
                 key = match_key(word)
                 other = keyword_owner.setdefault(key, pb.category)
                 if other != pb.category:
-                    c.add(doc, ("keywords", lang, i),
-                          f"keyword {word!r} is also a keyword of {other!r}", "warning")
+                    c.add(
+                        doc,
+                        ("keywords", lang, i),
+                        f"keyword {word!r} is also a keyword of {other!r}",
+                        "warning",
+                    )
     if not categories:
         c.problems.append(Problem(str(directory), 0, "kind", "no 'kind: category' playbook found"))
         return None, c.problems
@@ -149,7 +185,9 @@ def cross_check(
     return playbooks, c.problems
 
 
-def _check_template(c: _Checker, doc: SourcedDocument, path: PathKey, text: str, known: frozenset[str] | set[str]) -> None:
+def _check_template(
+    c: _Checker, doc: SourcedDocument, path: PathKey, text: str, known: frozenset[str] | set[str]
+) -> None:
     try:
         names = template_fields(text)
     except ValueError as exc:
@@ -157,22 +195,39 @@ def _check_template(c: _Checker, doc: SourcedDocument, path: PathKey, text: str,
         return
     for name in names:
         if name not in known:
-            c.add(doc, path, f"unknown template variable {{{name}}}; known: {', '.join(sorted(known))}")
+            c.add(
+                doc,
+                path,
+                f"unknown template variable {{{name}}}; known: {', '.join(sorted(known))}",
+            )
 
 
-def _check_replies(c: _Checker, doc: SourcedDocument, pb: CategoryPlaybook, settings: Settings, known: set[str]) -> None:
+def _check_replies(
+    c: _Checker,
+    doc: SourcedDocument,
+    pb: CategoryPlaybook,
+    settings: Settings,
+    known: frozenset[str] | set[str],
+) -> None:
     default = settings.default_language
     for reply_id, variants in pb.replies.items():
         if default not in variants:
-            c.add(doc, ("replies", reply_id),
-                  f"missing the default language {default!r} (the fallback for every customer)")
+            c.add(
+                doc,
+                ("replies", reply_id),
+                f"missing the default language {default!r} (the fallback for every customer)",
+            )
         for lang, texts in variants.items():
             for i, text in enumerate(texts):
                 _check_template(c, doc, ("replies", reply_id, lang, i), text, known)
     for key in ("reply", "faq_reply"):
         ref = getattr(pb, key)
         if ref is not None and ref not in pb.replies:
-            c.add(doc, (key,), f"unknown reply id {ref!r}; defined: {', '.join(sorted(pb.replies)) or 'none'}")
+            c.add(
+                doc,
+                (key,),
+                f"unknown reply id {ref!r}; defined: {', '.join(sorted(pb.replies)) or 'none'}",
+            )
     seen: set[str] = set()
     for i, entry in enumerate(pb.faq):
         if entry.id in seen:
@@ -185,8 +240,12 @@ def _check_replies(c: _Checker, doc: SourcedDocument, pb: CategoryPlaybook, sett
     if pb.spam is not None:
         for name in pb.spam.signals:
             if name not in SPAM_FAMILIES:
-                c.add(doc, ("spam", "signals", name),
-                      f"unknown spam signal family {name!r}; known: {', '.join(sorted(SPAM_FAMILIES))}")
+                c.add(
+                    doc,
+                    ("spam", "signals", name),
+                    f"unknown spam signal family {name!r}; "
+                    f"known: {', '.join(sorted(SPAM_FAMILIES))}",
+                )
 
 
 def _check_patterns(c: _Checker, doc: SourcedDocument, pb: CategoryPlaybook) -> None:
@@ -199,17 +258,27 @@ def _check_patterns(c: _Checker, doc: SourcedDocument, pb: CategoryPlaybook) -> 
         if reason:
             c.add(doc, ("patterns", i, "regex"), reason)
         if rule.weight == 0 and not rule.extract:
-            c.add(doc, ("patterns", i, "weight"), "weight 0 and no extract: this rule does nothing", "warning")
+            c.add(
+                doc,
+                ("patterns", i, "weight"),
+                "weight 0 and no extract: this rule does nothing",
+                "warning",
+            )
 
 
 def _check_reachable(c: _Checker, doc: SourcedDocument, pb: CategoryPlaybook) -> None:
     has_evidence = bool(
-        any(pb.keywords.values()) or any(r.weight > 0 for r in pb.patterns)
-        or any(pb.examples.values()) or pb.faq
+        any(pb.keywords.values())
+        or any(r.weight > 0 for r in pb.patterns)
+        or any(pb.examples.values())
+        or pb.faq
         or (pb.spam and any(s.enabled for s in pb.spam.signals.values()))
     )
     if not has_evidence and pb.category != "other":
-        c.add(doc, ("category",),
-              "this category can never match: give it keywords, patterns, examples or an FAQ")
+        c.add(
+            doc,
+            ("category",),
+            "this category can never match: give it keywords, patterns, examples or an FAQ",
+        )
     if pb.keyword_weight == 0 and any(pb.keywords.values()) and not pb.patterns and not pb.examples:
         c.add(doc, ("keyword_weight",), "keyword_weight is 0, so its keywords can never match")

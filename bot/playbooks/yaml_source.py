@@ -82,10 +82,11 @@ def _construct(
         return result
     if isinstance(node, yaml.SequenceNode):
         return [
-            _construct(item, (*path, index), lines, scalars) for index, item in enumerate(node.value)
+            _construct(item, (*path, index), lines, scalars)
+            for index, item in enumerate(node.value)
         ]
     # Scalars: let the safe constructor resolve ints, floats, bools, null, strings.
-    return scalars.construct_object(node, deep=True)  # type: ignore[no-untyped-call]
+    return scalars.construct_object(node, deep=True)
 
 
 def load_sourced(path: Path, display_name: str | None = None) -> SourcedDocument:

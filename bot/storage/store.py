@@ -43,7 +43,11 @@ class Store(PeopleStore, UpdateStore, StoreBase):
             contact_id = chat_id = None
             if msg.user_id is not None:
                 contact_id = await self._upsert_contact(
-                    session, msg.platform, msg.user_id, msg.username, msg.first_name,
+                    session,
+                    msg.platform,
+                    msg.user_id,
+                    msg.username,
+                    msg.first_name,
                     msg.lang_hint,
                 )
             if msg.chat_id is not None:
@@ -51,14 +55,24 @@ class Store(PeopleStore, UpdateStore, StoreBase):
                     session, msg.platform, msg.chat_id, msg.chat_title
                 )
             row = m.InboundMessage(
-                raw_update_id=raw_update_id, contact_id=contact_id, chat_id=chat_id,
-                platform=msg.platform, kind=domain.MessageKind(msg.kind).value,
-                text=msg.text, text_exact=exact_bytes(msg.text),
-                platform_chat_id=msg.chat_id, chat_title=msg.chat_title,
-                message_id=msg.message_id, thread_id=msg.thread_id,
-                platform_user_id=msg.user_id, username=msg.username, first_name=msg.first_name,
-                lang_hint=msg.lang_hint, received_at=msg.received_at,
-                is_new_member=msg.is_new_member, extra=dict(msg.extra),
+                raw_update_id=raw_update_id,
+                contact_id=contact_id,
+                chat_id=chat_id,
+                platform=msg.platform,
+                kind=domain.MessageKind(msg.kind).value,
+                text=msg.text,
+                text_exact=exact_bytes(msg.text),
+                platform_chat_id=msg.chat_id,
+                chat_title=msg.chat_title,
+                message_id=msg.message_id,
+                thread_id=msg.thread_id,
+                platform_user_id=msg.user_id,
+                username=msg.username,
+                first_name=msg.first_name,
+                lang_hint=msg.lang_hint,
+                received_at=msg.received_at,
+                is_new_member=msg.is_new_member,
+                extra=dict(msg.extra),
             )
             session.add(row)
             await session.flush()
@@ -71,12 +85,20 @@ class Store(PeopleStore, UpdateStore, StoreBase):
             if row is None:
                 return None
             return domain.InboundMessage(
-                text=restore_text(row.text, row.text_exact), kind=domain.MessageKind(row.kind),
-                platform=row.platform, chat_id=row.platform_chat_id, chat_title=row.chat_title,
-                message_id=row.message_id, thread_id=row.thread_id,
-                user_id=row.platform_user_id, username=row.username, first_name=row.first_name,
-                lang_hint=row.lang_hint, received_at=row.received_at,
-                is_new_member=row.is_new_member, extra=dict(row.extra),
+                text=restore_text(row.text, row.text_exact),
+                kind=domain.MessageKind(row.kind),
+                platform=row.platform,
+                chat_id=row.platform_chat_id,
+                chat_title=row.chat_title,
+                message_id=row.message_id,
+                thread_id=row.thread_id,
+                user_id=row.platform_user_id,
+                username=row.username,
+                first_name=row.first_name,
+                lang_hint=row.lang_hint,
+                received_at=row.received_at,
+                is_new_member=row.is_new_member,
+                extra=dict(row.extra),
             )
 
     async def count_inbound(self) -> int:
@@ -87,12 +109,16 @@ class Store(PeopleStore, UpdateStore, StoreBase):
         """Store the verdict for inbound message ``inbound_id``; return its id."""
         async with self.db.session(f"recording a verdict for inbound message {inbound_id}") as s:
             row = m.Verdict(
-                inbound_id=inbound_id, category=verdict.category, labels=list(verdict.labels),
-                language=verdict.language, sentiment=domain.Sentiment(verdict.sentiment).value,
+                inbound_id=inbound_id,
+                category=verdict.category,
+                labels=list(verdict.labels),
+                language=verdict.language,
+                sentiment=domain.Sentiment(verdict.sentiment).value,
                 confidence=float(verdict.confidence),
                 checks=[c.as_dict() for c in verdict.checks],
                 scores={k: float(v) for k, v in verdict.scores.items()},
-                variables=dict(verdict.variables), faq_id=verdict.faq_id,
+                variables=dict(verdict.variables),
+                faq_id=verdict.faq_id,
             )
             s.add(row)
             await s.flush()
@@ -131,8 +157,13 @@ class Store(PeopleStore, UpdateStore, StoreBase):
         """Store an effect to perform (a reply, a deletion...) in ``chat_id``; return its id."""
         async with self.db.session("recording an outbound message") as session:
             row = m.OutboundMessage(
-                platform_chat_id=chat_id, text=text, kind=kind, inbound_id=inbound_id,
-                case_id=case_id, status=status, detail=dict(detail or {}),
+                platform_chat_id=chat_id,
+                text=text,
+                kind=kind,
+                inbound_id=inbound_id,
+                case_id=case_id,
+                status=status,
+                detail=dict(detail or {}),
             )
             session.add(row)
             await session.flush()
@@ -165,10 +196,20 @@ class Store(PeopleStore, UpdateStore, StoreBase):
 
 def _verdict_dict(v: m.Verdict, msg: m.InboundMessage) -> dict[str, Any]:
     return {
-        "id": v.id, "inbound_id": v.inbound_id, "created_at": v.created_at,
-        "category": v.category, "labels": list(v.labels), "language": v.language,
-        "sentiment": v.sentiment, "confidence": v.confidence, "checks": list(v.checks),
-        "scores": dict(v.scores), "variables": dict(v.variables), "faq_id": v.faq_id,
-        "text": restore_text(msg.text, msg.text_exact), "platform": msg.platform,
-        "chat_id": msg.platform_chat_id, "kind": msg.kind,
+        "id": v.id,
+        "inbound_id": v.inbound_id,
+        "created_at": v.created_at,
+        "category": v.category,
+        "labels": list(v.labels),
+        "language": v.language,
+        "sentiment": v.sentiment,
+        "confidence": v.confidence,
+        "checks": list(v.checks),
+        "scores": dict(v.scores),
+        "variables": dict(v.variables),
+        "faq_id": v.faq_id,
+        "text": restore_text(msg.text, msg.text_exact),
+        "platform": msg.platform,
+        "chat_id": msg.platform_chat_id,
+        "kind": msg.kind,
     }

@@ -36,9 +36,7 @@ class StoreBase:
         now = utcnow()
         stamps = {"created_at": now, "updated_at": now} if timestamps else {}
         stmt = self._insert(table).values(**keys, **values, **stamps)
-        changes: dict[str, Any] = {
-            k: func.coalesce(stmt.excluded[k], table.c[k]) for k in values
-        }
+        changes: dict[str, Any] = {k: func.coalesce(stmt.excluded[k], table.c[k]) for k in values}
         if timestamps:
             changes["updated_at"] = now
         upsert = stmt.on_conflict_do_update(index_elements=list(keys), set_=changes)

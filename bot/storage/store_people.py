@@ -42,9 +42,7 @@ class PeopleStore(StoreBase):
         language: str | None = None,
     ) -> int:
         keys = {"platform": platform, "user_id": str(user_id)}
-        erased = await session.scalar(
-            select(m.Contact.erased).filter_by(**keys)
-        )
+        erased = await session.scalar(select(m.Contact.erased).filter_by(**keys))
         values = {"username": username, "first_name": first_name, "language": language}
         if erased:
             values = dict.fromkeys(values)

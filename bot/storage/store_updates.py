@@ -37,9 +37,7 @@ class UpdateStore(StoreBase):
             old_id = await session.scalar(select(m.RawUpdate.id).filter_by(**keys))
             return int(old_id or 0), False
 
-    async def set_update_status(
-        self, row_id: int, status: str, error: str | None = None
-    ) -> None:
+    async def set_update_status(self, row_id: int, status: str, error: str | None = None) -> None:
         """Move update ``row_id`` to ``status`` (``processing`` counts an attempt)."""
         if status not in UPDATE_STATUSES:
             raise ValueError(f"unknown update status {status!r}; use one of {UPDATE_STATUSES}")

@@ -90,9 +90,7 @@ def normalise_url(url: str | URL) -> URL:
         parsed = parsed.set(drivername="postgresql+asyncpg")
         if "sslmode" in parsed.query and "ssl" not in parsed.query:
             sslmode = parsed.query["sslmode"]
-            parsed = parsed.difference_update_query(["sslmode"]).update_query_dict(
-                {"ssl": sslmode}
-            )
+            parsed = parsed.difference_update_query(["sslmode"]).update_query_dict({"ssl": sslmode})
         return parsed
     raise StorageError(
         f"database URL {display_url(parsed)!r} uses the unsupported backend {name!r}; "

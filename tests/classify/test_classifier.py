@@ -16,14 +16,26 @@ def verdict(classifier: Classifier, text: str, **kw):  # type: ignore[no-untyped
 @pytest.mark.parametrize(
     ("text", "category", "language"),
     [
-        ("Ma commande MS-482913 n'est toujours pas arrivée après trois semaines, c'est inadmissible !",
-         "complaint", "fr"),
-        ("My parcel never arrived and nobody answers my emails, I want a refund now.", "complaint", "en"),
+        (
+            "Ma commande MS-482913 n'est toujours pas arrivée après trois semaines, "
+            "c'est inadmissible !",
+            "complaint",
+            "fr",
+        ),
+        (
+            "My parcel never arrived and nobody answers my emails, I want a refund now.",
+            "complaint",
+            "en",
+        ),
         ("Quels sont les délais de livraison pour la Belgique ?", "question", "fr"),
         ("How long does delivery take to Canada?", "question", "en"),
         ("Earn $500 a day from home with crypto, DM me on whatsapp http://bit.ly/x1", "spam", "en"),
         ("Заработок от 3000 в день, пишите в лс", "spam", "ru"),
-        ("Merci beaucoup, la Crème Éclat est vraiment géniale, ma peau est transformée !", "praise", "fr"),
+        (
+            "Merci beaucoup, la Crème Éclat est vraiment géniale, ma peau est transformée !",
+            "praise",
+            "fr",
+        ),
         ("Combien coûte le Sérum Nuit ? Je voudrais en acheter deux.", "lead", "fr"),
     ],
 )
@@ -46,8 +58,10 @@ def test_faq_match_and_extracted_variables(classifier: Classifier) -> None:
 
 
 def test_complaint_is_never_spam(classifier: Classifier) -> None:
-    text = ("ARNAQUE !!! Commande MS-123456 jamais reçue, remboursez moi, écrivez-moi en privé "
-            "http://bit.ly/preuve")
+    text = (
+        "ARNAQUE !!! Commande MS-123456 jamais reçue, remboursez moi, écrivez-moi en privé "
+        "http://bit.ly/preuve"
+    )
     v = verdict(classifier, text)
     assert "complaint" in v.labels
     assert "spam" not in v.labels
@@ -60,8 +74,11 @@ def test_one_weak_signal_never_makes_spam(classifier: Classifier) -> None:
 
 
 def test_multi_label_complaint_and_question(classifier: Classifier) -> None:
-    v = verdict(classifier, "Ma commande n'est toujours pas arrivée, c'est inadmissible. "
-                            "Quand est-ce que je vais la recevoir ?")
+    v = verdict(
+        classifier,
+        "Ma commande n'est toujours pas arrivée, c'est inadmissible. "
+        "Quand est-ce que je vais la recevoir ?",
+    )
     assert v.category == "complaint"
     assert "question" in v.labels
 
@@ -93,8 +110,17 @@ def test_correction_is_used_without_restart(fresh_classifier: Classifier) -> Non
 
 @pytest.mark.parametrize(
     "text",
-    ["", " ", "\x00\x01\x02", "😀" * 500, "a" * 1_000_000, "\u202e\u200b" * 1000,
-     "".join(chr(i) for i in range(0x20, 0x3000, 7)), "e\u0301" * 5000, "\ud800 lone surrogate"],
+    [
+        "",
+        " ",
+        "\x00\x01\x02",
+        "😀" * 500,
+        "a" * 1_000_000,
+        "\u202e\u200b" * 1000,
+        "".join(chr(i) for i in range(0x20, 0x3000, 7)),
+        "e\u0301" * 5000,
+        "\ud800 lone surrogate",
+    ],
 )
 def test_odd_messages_never_crash(classifier: Classifier, text: str) -> None:
     v = verdict(classifier, text, kind=MessageKind.DM)

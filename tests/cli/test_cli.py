@@ -16,11 +16,22 @@ from tests.conftest import BROKEN, PLAYBOOKS, ROOT, data_file
 CMBOT = [sys.executable, "-m", "bot.cli.main"]
 
 
-def run(*args: str, stdin: str | None = None, cwd: Path = ROOT, env: dict[str, str] | None = None,
-        ) -> subprocess.CompletedProcess[str]:
+def run(
+    *args: str,
+    stdin: str | None = None,
+    cwd: Path = ROOT,
+    env: dict[str, str] | None = None,
+) -> subprocess.CompletedProcess[str]:
     full_env = {**os.environ, "COLUMNS": "200", **(env or {})}
-    return subprocess.run([*CMBOT, *args], input=stdin, capture_output=True, text=True, cwd=cwd,
-                          env=full_env, timeout=600)
+    return subprocess.run(
+        [*CMBOT, *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=full_env,
+        timeout=600,
+    )
 
 
 def test_playbooks_check_exit_codes() -> None:
@@ -34,11 +45,17 @@ def test_playbooks_check_exit_codes() -> None:
 
 def test_triage_contract_on_real_data(tmp_path: Path) -> None:
     lines = []
-    for name in ("sms_spam_collection/data.jsonl", "tg_spam_samples/messages.jsonl",
-                 "complaints_twitter/dev.jsonl", "langid_tatoeba/dev.jsonl"):
+    for name in (
+        "sms_spam_collection/data.jsonl",
+        "tg_spam_samples/messages.jsonl",
+        "complaints_twitter/dev.jsonl",
+        "langid_tatoeba/dev.jsonl",
+    ):
         with data_file(*name.split("/")).open(encoding="utf-8") as handle:
             lines += [next(handle) for _ in range(15)]
-    lines.append(json.dumps({"text": "Où est mon colis ?", "lang_hint": "fr", "kind": "dm", "ticket": 7}))
+    lines.append(
+        json.dumps({"text": "Où est mon colis ?", "lang_hint": "fr", "kind": "dm", "ticket": 7})
+    )
     result = run("triage", "--playbooks", str(PLAYBOOKS), stdin="".join(lines) + "\n")
     assert result.returncode == 0, result.stderr
     out = [json.loads(line) for line in result.stdout.splitlines()]
@@ -59,11 +76,18 @@ def test_triage_contract_on_real_data(tmp_path: Path) -> None:
 
 def test_triage_with_training_file_and_reply(tmp_path: Path) -> None:
     train = tmp_path / "train.jsonl"
-    rows = [{"text": f"zorglub offer number {i} buy zorglub tokens", "label": "spam"} for i in range(6)]
+    rows = [
+        {"text": f"zorglub offer number {i} buy zorglub tokens", "label": "spam"} for i in range(6)
+    ]
     rows += [{"text": f"thanks for the lovely cream number {i}", "label": "ham"} for i in range(6)]
     train.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
-    result = run("triage", "--train", str(train), "--reply",
-                 stdin=json.dumps({"text": "Merci pour la livraison rapide, la crème est parfaite"}) + "\n")
+    result = run(
+        "triage",
+        "--train",
+        str(train),
+        "--reply",
+        stdin=json.dumps({"text": "Merci pour la livraison rapide, la crème est parfaite"}) + "\n",
+    )
     assert result.returncode == 0, result.stderr
     line = json.loads(result.stdout)
     assert line["category"] == "praise"
@@ -124,7 +148,9 @@ def test_config_errors_name_key_value_and_allowed(tmp_path: Path) -> None:
 
 
 def test_db_upgrade_on_sqlite(tmp_path: Path) -> None:
-    result = run("db", "upgrade", cwd=tmp_path, env={"CMBOT_DATABASE__URL": f"sqlite:///{tmp_path}/x.db"})
+    result = run(
+        "db", "upgrade", cwd=tmp_path, env={"CMBOT_DATABASE__URL": f"sqlite:///{tmp_path}/x.db"}
+    )
     assert result.returncode == 0, result.stderr
     assert "schema at revision" in result.stdout
 

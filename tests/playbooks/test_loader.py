@@ -18,7 +18,12 @@ EXPECTED = {
     "bad_regex": ("complaint.yaml", 12, "patterns.0.regex", "does not compile"),
     "catastrophic_regex": ("complaint.yaml", 12, "patterns.0.regex", "backtrack catastrophically"),
     "missing_language": ("praise.yaml", 15, "replies.thanks", "missing the default language 'fr'"),
-    "unknown_variable": ("praise.yaml", 17, "replies.thanks.fr.0", "unknown template variable {customer_nmae}"),
+    "unknown_variable": (
+        "praise.yaml",
+        17,
+        "replies.thanks.fr.0",
+        "unknown template variable {customer_nmae}",
+    ),
     "unknown_reply": ("praise.yaml", 20, "reply", "unknown reply id 'nope'"),
     "duplicate_example": ("praise.yaml", 12, "examples.fr.1", "also an example of 'complaint'"),
     "unreachable": ("praise.yaml", 4, "category", "can never match"),
@@ -86,12 +91,12 @@ def test_wrong_value_names_the_value(tmp_path: Path) -> None:
 
 
 def _base_settings() -> str:
-    return (
-        "version: 1\nkind: settings\nbrand: B\nlanguages: [fr, en]\ndefault_language: fr\n"
-    )
+    return "version: 1\nkind: settings\nbrand: B\nlanguages: [fr, en]\ndefault_language: fr\n"
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(st.text(max_size=300))
 def test_loader_never_crashes_on_arbitrary_text(tmp_path: Path, body: str) -> None:
     folder = tmp_path / "fuzz"
@@ -106,23 +111,50 @@ def test_loader_never_crashes_on_arbitrary_text(tmp_path: Path, body: str) -> No
             assert problem.file and problem.key and problem.line >= 0
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     st.dictionaries(
-        st.sampled_from(["priority", "threshold", "keywords", "examples", "replies", "reply", "patterns", "bogus"]),
-        st.one_of(st.integers(), st.text(max_size=20), st.lists(st.text(max_size=10), max_size=3),
-                  st.dictionaries(st.sampled_from(["fr", "en", "xx"]), st.lists(st.text(max_size=20), max_size=3))),
+        st.sampled_from(
+            [
+                "priority",
+                "threshold",
+                "keywords",
+                "examples",
+                "replies",
+                "reply",
+                "patterns",
+                "bogus",
+            ]
+        ),
+        st.one_of(
+            st.integers(),
+            st.text(max_size=20),
+            st.lists(st.text(max_size=10), max_size=3),
+            st.dictionaries(
+                st.sampled_from(["fr", "en", "xx"]), st.lists(st.text(max_size=20), max_size=3)
+            ),
+        ),
         max_size=6,
     )
 )
-def test_loader_reports_structured_problems_for_random_categories(tmp_path: Path, extra: dict) -> None:
+def test_loader_reports_structured_problems_for_random_categories(
+    tmp_path: Path, extra: dict
+) -> None:
     import yaml
 
     folder = tmp_path / "fuzz2"
     folder.mkdir(exist_ok=True)
     (folder / "settings.yaml").write_text(_base_settings(), encoding="utf-8")
-    doc = {"version": 1, "kind": "category", "category": "praise", "priority": 10,
-           "keywords": {"fr": ["merci"]}, **extra}
+    doc = {
+        "version": 1,
+        "kind": "category",
+        "category": "praise",
+        "priority": 10,
+        "keywords": {"fr": ["merci"]},
+        **extra,
+    }
     (folder / "praise.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
     try:
         load_playbooks(folder)

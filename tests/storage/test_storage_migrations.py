@@ -14,8 +14,18 @@ from bot.storage import Database, Store
 from bot.storage.models import Base
 
 TABLES = {
-    "contacts", "chats", "raw_updates", "inbound_messages", "verdicts", "outbound_messages",
-    "cases", "case_events", "leads", "engagement_items", "engagement_records", "corrections",
+    "contacts",
+    "chats",
+    "raw_updates",
+    "inbound_messages",
+    "verdicts",
+    "outbound_messages",
+    "cases",
+    "case_events",
+    "leads",
+    "engagement_items",
+    "engagement_records",
+    "corrections",
     "event_log",
 }
 

@@ -28,8 +28,13 @@ ODD_TEXTS = {
 async def test_odd_text_round_trip(store: Store, name: str) -> None:
     text = ODD_TEXTS[name]
     message = InboundMessage(
-        text=text, user_id="1", username=text[:50], first_name=text[:50], chat_id="-1",
-        chat_title=text[:50], extra={"raw": text, text: [text]},
+        text=text,
+        user_id="1",
+        username=text[:50],
+        first_name=text[:50],
+        chat_id="-1",
+        chat_title=text[:50],
+        extra={"raw": text, text: [text]},
     )
     inbound_id = await store.record_inbound(message)
     back = await store.inbound_message(inbound_id)
@@ -56,7 +61,7 @@ async def test_clean_column_and_exact_copy(store: Store) -> None:
 
 
 async def test_one_megabyte_message(store: Store) -> None:
-    text = ("Ça ne marche pas 😡 " * 60_000)[: 1_100_000]
+    text = ("Ça ne marche pas 😡 " * 60_000)[:1_100_000]
     assert len(text.encode()) > 1_000_000
     inbound_id = await store.record_inbound(InboundMessage(text=text, user_id="1"))
     back = await store.inbound_message(inbound_id)
