@@ -14,7 +14,7 @@ from bot.storage.urls import scrub_secrets
 _REASON_LIMIT = 300
 CONNECT_FIX = (
     "check that the database server is running and that the host, port, user, password and "
-    "database name in the URL are right (set the URL with CMBOT_DATABASE_URL or the config)"
+    "database name in the URL are right (set the URL with CMBOT_DATABASE__URL or the config)"
 )
 
 

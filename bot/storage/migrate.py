@@ -5,11 +5,11 @@ calls them through ``AsyncConnection.run_sync`` and alembic runs on that connect
 the caller's transaction (see ``migrations/env.py``).
 
 For developers, ``python -m bot.storage`` wraps the usual alembic commands with the same
-configuration (database from ``$CMBOT_DATABASE_URL``), e.g. to write a new revision after
+configuration (database from ``$CMBOT_DATABASE__URL``), e.g. to write a new revision after
 changing the models::
 
-    CMBOT_DATABASE_URL=sqlite:///var/dev.db python -m bot.storage upgrade head
-    CMBOT_DATABASE_URL=sqlite:///var/dev.db python -m bot.storage \\
+    CMBOT_DATABASE__URL=sqlite:///var/dev.db python -m bot.storage upgrade head
+    CMBOT_DATABASE__URL=sqlite:///var/dev.db python -m bot.storage \\
         revision --autogenerate -m "add leads.notes" --rev-id 0002
 
 then review the new file under ``bot/storage/migrations/versions/``.

@@ -22,7 +22,7 @@ from sqlalchemy.exc import ArgumentError
 from bot.errors import StorageError
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///cmbot.db"
-DATABASE_URL_ENV = "CMBOT_DATABASE_URL"
+DATABASE_URL_ENV = "CMBOT_DATABASE__URL"
 
 _SQLITE_DRIVERS = {"sqlite", "sqlite+pysqlite", "sqlite+aiosqlite"}
 _POSTGRES_DRIVERS = {
@@ -40,7 +40,7 @@ _PASSWORD_AFTER_USER = re.compile(r"(?P<head>[^\s:/@'\"]+:)(?P<pw>[^\s:/@'\"]+)(
 def default_database_url() -> str:
     """The database URL to use when the config names none.
 
-    ``$CMBOT_DATABASE_URL`` when set (so the URL, which may hold a password, need not be
+    ``$CMBOT_DATABASE__URL`` when set (so the URL, which may hold a password, need not be
     written in a file), else a SQLite file ``cmbot.db`` in the working directory.
     """
     return os.environ.get(DATABASE_URL_ENV, "").strip() or DEFAULT_DATABASE_URL

@@ -67,10 +67,10 @@ def test_scrub_secrets_in_free_text(backend: str) -> None:
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgres"])
 def test_default_url(backend: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("CMBOT_DATABASE_URL", raising=False)
+    monkeypatch.delenv("CMBOT_DATABASE__URL", raising=False)
     assert default_database_url() == DEFAULT_DATABASE_URL == "sqlite+aiosqlite:///cmbot.db"
     chosen = "sqlite:///var/x.db" if backend == "sqlite" else "postgresql://u@h/db"
-    monkeypatch.setenv("CMBOT_DATABASE_URL", chosen)
+    monkeypatch.setenv("CMBOT_DATABASE__URL", chosen)
     assert default_database_url() == chosen
 
 
