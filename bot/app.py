@@ -5,7 +5,6 @@ No Telegram library is imported here; the Telegram runtime builds on these funct
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -13,7 +12,7 @@ from bot.classify.classifier import Classifier
 from bot.classify.spam_memory import SpamMemory
 from bot.classify.text_model import TrainingRow
 from bot.config import Config
-from bot.errors import InputError
+from bot.evaluation import read_examples
 from bot.playbooks import PlaybookSet, load_playbooks
 from bot.text.language import make_detector
 from bot.text.normalise import normalise
@@ -35,22 +34,7 @@ def resolve_playbooks_dir(configured: Path | str | None) -> Path:
 
 def read_labelled(path: Path | str) -> list[TrainingRow]:
     """Rows ``{"text", "label"}`` of a JSONL file, as training rows (normalised text)."""
-    rows = []
-    with open(path, encoding="utf-8") as handle:
-        for number, line in enumerate(handle, 1):
-            if not line.strip():
-                continue
-            try:
-                item = json.loads(line)
-                text, label = item["text"], item["label"]
-            except (json.JSONDecodeError, KeyError, TypeError) as exc:
-                raise InputError(
-                    f"{path}:{number}: expected a JSON object with text and label ({exc})"
-                ) from None
-            if not isinstance(text, str) or not isinstance(label, str):
-                raise InputError(f"{path}:{number}: text and label must be strings")
-            rows.append(TrainingRow(normalise(text).folded, label))
-    return rows
+    return [TrainingRow(normalise(e.text).folded, e.label) for e in read_examples(path)]
 
 
 def detector_languages(playbooks: PlaybookSet, extra: Iterable[str]) -> list[str]:

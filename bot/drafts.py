@@ -1,7 +1,7 @@
 """Draft a reply from the playbook templates, in the customer's language.
 
 The template comes from the verdict's category (its FAQ reply when an FAQ entry matched).
-Among a reply's variants, those whose variables are all known are preferred, and one is
+Among a reply's variants, those missing the fewest variables are preferred, and one is
 picked by a stable hash of the message, so public answers do not all read the same but a
 re-run gives the same draft. A language without a template falls back to the playbooks'
 default language and the draft says so.
@@ -10,6 +10,7 @@ default language and the draft says so.
 from __future__ import annotations
 
 import hashlib
+import re
 import string
 from collections.abc import Mapping, Sequence
 
@@ -18,20 +19,37 @@ from bot.playbooks import PlaybookSet
 from bot.playbooks.validate import template_fields
 
 
+MISSING = "\x00"
+
+
 class _Blank(dict[str, str]):
     def __missing__(self, key: str) -> str:
-        return ""
+        return MISSING
+
+
+def _tidy(text: str) -> str:
+    """Drop the places of missing variables with their separator: "Bonjour {first_name},"
+    reads "Bonjour,"; "{first_name}, merci" reads "Merci"."""
+    if MISSING not in text:
+        return text
+    text = text.strip()
+    leading = text.startswith(MISSING)
+    text = re.sub(r"^\x00[,!]?\s*", "", text)
+    text = re.sub(r"[ ,]*\x00", "", text).replace(MISSING, "")
+    return text[:1].upper() + text[1:] if leading else text
 
 
 def _pick(variants: Sequence[str], known: Mapping[str, str], seed: str) -> str:
-    complete = [v for v in variants if all(known.get(f) for f in template_fields(v))]
-    pool = complete or list(variants)
+    """A variant among those missing the fewest variables, stable for a given seed."""
+    missing = [sum(1 for f in template_fields(v) if not known.get(f)) for v in variants]
+    fewest = min(missing)
+    pool = [v for v, m in zip(variants, missing, strict=True) if m == fewest]
     index = int(hashlib.sha256(seed.encode("utf-8", "replace")).hexdigest(), 16) % len(pool)
     return pool[index]
 
 
 def _fill(template: str, values: Mapping[str, str]) -> str:
-    return string.Formatter().vformat(template, (), _Blank(values)).strip()
+    return _tidy(string.Formatter().vformat(template, (), _Blank(values)).strip())
 
 
 def template_variables(

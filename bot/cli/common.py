@@ -13,6 +13,10 @@ from bot.classify.text_model import TrainingRow
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+# Outside Telegram there is no bot to link to: the demo and the shell show where the
+# deep link to the private chat goes.
+DEMO_VARIABLES = {"deep_link": "https://t.me/your_bot?start=case"}
+
 
 def playbooks_option(func: F) -> F:
     return click.option(

@@ -16,7 +16,7 @@ from rich.table import Table
 
 from bot.app import build_classifier
 from bot.classify.classifier import Classifier
-from bot.cli.common import playbooks_option
+from bot.cli.common import DEMO_VARIABLES, playbooks_option
 from bot.config import Config
 from bot.domain import InboundMessage, MessageKind
 from bot.pipeline import Outcome, Pipeline
@@ -76,7 +76,7 @@ async def _run(
         pipeline = Pipeline(
             classifier,
             Store(database),
-            variables={"deep_link": "https://t.me/your_bot?start=case"},
+            variables=DEMO_VARIABLES,
         )
         outcomes: list[Outcome] = []
         with Progress(console=console, transient=True) as progress:

@@ -10,7 +10,7 @@ import click
 
 from bot.app import build_classifier
 from bot.classify.classifier import Classifier
-from bot.cli.common import playbooks_option
+from bot.cli.common import DEMO_VARIABLES, playbooks_option
 from bot.config import Config
 from bot.domain import InboundMessage, MessageKind
 from bot.errors import CmbotError
@@ -63,7 +63,7 @@ async def _loop(config: Config, classifier: Classifier, store: bool) -> None:
     database = Database(config.database_url()) if store else None
     if database is not None:
         await database.upgrade()
-    pipeline = Pipeline(classifier, Store(database) if database else None)
+    pipeline = Pipeline(classifier, Store(database) if database else None, variables=DEMO_VARIABLES)
     restored = await pipeline.restore_corrections()
     if restored:
         click.echo(f"(learned {restored} stored correction(s))")

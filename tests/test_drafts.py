@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+from dataclasses import replace
+
+from bot.classify.classifier import Classifier
+from bot.domain import InboundMessage
+from bot.drafts import _fill, draft_reply
+from bot.playbooks import PlaybookSet
+
+
+def test_missing_variables_leave_no_dangling_punctuation() -> None:
+    assert _fill("Bonjour {first_name}, merci", {}) == "Bonjour, merci"
+    assert _fill("{first_name}, merci", {}) == "Merci"
+    assert _fill("Désolés, {first_name}.", {}) == "Désolés."
+    assert _fill("Bonjour {first_name}, merci", {"first_name": "Léa"}) == "Bonjour Léa, merci"
+
+
+def test_draft_in_customer_language_with_variables(
+    classifier: Classifier, shipped_playbooks: PlaybookSet
+) -> None:
+    message = InboundMessage(text="My order never arrived, this is unacceptable", first_name="Sam")
+    verdict = classifier.classify(message)
+    draft = draft_reply(
+        shipped_playbooks, message, verdict, extra={"deep_link": "https://t.me/b?start=1"}
+    )
+    assert draft is not None
+    assert draft.language == "en" and not draft.fallback_language
+    assert "{" not in draft.text
+    again = draft_reply(
+        shipped_playbooks, message, verdict, extra={"deep_link": "https://t.me/b?start=1"}
+    )
+    assert again == draft  # stable for the same message
+
+
+def test_unknown_language_falls_back_and_says_so(
+    classifier: Classifier, shipped_playbooks: PlaybookSet
+) -> None:
+    message = InboundMessage(text="Mein Paket ist nach drei Wochen immer noch nicht angekommen!")
+    verdict = classifier.classify(message)
+    assert verdict.language == "de"
+    draft = draft_reply(shipped_playbooks, message, replace(verdict, category="complaint"))
+    assert draft is not None
+    assert draft.fallback_language and draft.language == shipped_playbooks.default_language
+
+
+def test_faq_answer_is_used(classifier: Classifier, shipped_playbooks: PlaybookSet) -> None:
+    message = InboundMessage(text="Quels sont les délais de livraison ?")
+    verdict = classifier.classify(message)
+    draft = draft_reply(shipped_playbooks, message, verdict)
+    assert draft is not None and draft.faq_id == verdict.faq_id
+    entry = next(e for e in shipped_playbooks.categories["question"].faq if e.id == verdict.faq_id)
+    assert entry.answer["fr"].split("{")[0][:20] in draft.text
