@@ -18,7 +18,6 @@ from bot.domain import Draft, InboundMessage, Verdict
 from bot.playbooks import PlaybookSet
 from bot.playbooks.validate import template_fields
 
-
 MISSING = "\x00"
 
 

@@ -13,7 +13,7 @@ def test_example_config_is_valid_and_documents_every_key() -> None:
     config = load_config(ROOT / "config.example.yaml")
     assert config.telegram.framework == "aiogram"
     text = (ROOT / "config.example.yaml").read_text(encoding="utf-8")
-    for section, model in config.model_fields.items():
+    for section in type(config).model_fields:
         assert f"{section}:" in text
         value = getattr(config, section)
         for key in getattr(type(value), "model_fields", {}):
