@@ -12,8 +12,14 @@ and every message names the thing, the value and the fix.
     ├── LanguageBackendError         a language-detection backend is unknown or unusable
     ├── ModelError                   the trained text model cannot be built or loaded
     ├── InputError                   a triage/eval input line is malformed
-    └── StorageError                 the database cannot be reached or migrated
-        └── MigrationError           the schema is behind and cannot be upgraded
+    ├── StorageError                 the database cannot be reached or migrated
+    │   └── MigrationError           the schema is behind and cannot be upgraded
+    └── TransportError               a Bot API call failed (translated by the adapter)
+        ├── RetryAfter               429: wait ``retry_after`` seconds, then retry
+        ├── Forbidden                403: blocked by the user, kicked, or no rights
+        ├── BadRequest               400: the call itself is wrong; never retried
+        ├── ServerError              5xx: retried with backoff
+        └── NetworkError             timeout or connection failure: retried with backoff
 
 Only the command-line entry point turns these into exit codes; library code raises.
 """
@@ -72,3 +78,35 @@ class StorageError(CmbotError):
 
 class MigrationError(StorageError):
     """The database schema cannot be brought to the current version."""
+
+
+class TransportError(CmbotError):
+    """A Bot API call failed. Adapters translate their framework's errors into these."""
+
+    def __init__(self, message: str, *, method: str | None = None) -> None:
+        super().__init__(message)
+        self.method = method
+
+
+class RetryAfter(TransportError):
+    """HTTP 429: Telegram asks to wait ``retry_after`` seconds before the next call."""
+
+    def __init__(self, message: str, retry_after: float, *, method: str | None = None) -> None:
+        super().__init__(message, method=method)
+        self.retry_after = retry_after
+
+
+class Forbidden(TransportError):
+    """HTTP 403: the user blocked the bot, or the bot lacks the rights in that chat."""
+
+
+class BadRequest(TransportError):
+    """HTTP 400: the request is wrong (message not found, text too long, ...)."""
+
+
+class ServerError(TransportError):
+    """HTTP 5xx from the Bot API server."""
+
+
+class NetworkError(TransportError):
+    """A timeout or a connection failure before an answer arrived."""

@@ -135,7 +135,9 @@ class TextModel:
             if positives < MIN_PER_CLASS or negatives < MIN_PER_CLASS:
                 continue
             matrix = FEATURIZER.transform(texts)
-            model = LogisticRegression(C=4.0, class_weight="balanced", solver="liblinear")
+            model = LogisticRegression(
+                C=4.0, class_weight="balanced", solver="liblinear", dual=True, max_iter=1000
+            )
             model.fit(matrix, np.asarray(labels))
             models[category] = model
             sizes[category] = (positives, negatives)

@@ -1,0 +1,145 @@
+"""Combining named checks into a multi-label verdict.
+
+For each category the checks that speak for it (keywords, patterns, the trained model, the
+FAQ, the sentiment hint, a staff correction) are combined with a noisy-or; a label applies
+when the combined evidence reaches the category's threshold.
+
+Spam is different on purpose: the weights of its evidence are added, and at least
+``min_signals`` independent *signals* must fire. A signal is a spam family (``spam.*``), a
+spam pattern or spam keywords. The text model counts as a signal only when it is *trusted*
+(trained on enough labelled spam, see :data:`TRUSTED_MODEL_POSITIVES`); out of the box, trained
+on a few dozen playbook examples, it adds weight but never a signal, so one family plus the
+model never removes a message. A trusted model that is very sure (:data:`CONFIDENT_MODEL`)
+is enough on its own. A complaint is never spam.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from bot.classify.checks import noisy_or
+from bot.classify.text_model import targets
+from bot.domain import CheckHit, Sentiment, Verdict
+from bot.playbooks import PlaybookSet
+
+OTHER = "other"
+SPAM = "spam"
+COMPLAINT = "complaint"
+#: The model's spam probability counts as a signal only when it learnt from this many spam rows.
+TRUSTED_MODEL_POSITIVES = 150
+#: A trusted model at least this sure is enough evidence on its own.
+CONFIDENT_MODEL = 0.8
+
+
+def model_score(probability: float) -> float:
+    """The model's evidence: nothing below 0.5, then the probability itself."""
+    return probability if probability >= 0.5 else 0.0
+
+
+@dataclass(frozen=True)
+class Context:
+    language: str
+    sentiment: Sentiment
+    variables: dict[str, str]
+    faq_id: str | None
+    model_trusted: frozenset[str] = frozenset()  # categories whose model is trusted
+
+
+def spam_signals(checks: Sequence[CheckHit], trusted: bool) -> int:
+    """How many independent spam signals fired (a confident trusted model counts for 2)."""
+    count = 0
+    for check in checks:
+        if check.category != SPAM or check.score <= 0:
+            continue
+        if check.name == "model":
+            if trusted:
+                count += 2 if check.score >= CONFIDENT_MODEL else 1
+        elif check.name != "correction":
+            count += 1
+    return count
+
+
+def _scores(checks: Sequence[CheckHit], categories: Sequence[str]) -> dict[str, float]:
+    scores: dict[str, float] = {}
+    for category in categories:
+        own = [c.score for c in checks if c.category == category]
+        scores[category] = min(1.0, sum(own)) if category == SPAM else noisy_or(own)
+    return scores
+
+
+def _corrections(
+    checks: list[CheckHit], correction: str | None, categories: Sequence[str]
+) -> dict[str, bool]:
+    if correction is None:
+        return {}
+    forced = targets(correction, categories, exclusive=False)
+    for category, positive in forced.items():
+        checks.append(
+            CheckHit(
+                "correction",
+                category,
+                1.0 if positive else 0.0,
+                {"label": correction, "reason": "corrected by staff"},
+            )
+        )
+    return forced
+
+
+def combine(
+    playbooks: PlaybookSet,
+    categories: Sequence[str],
+    checks: list[CheckHit],
+    correction: str | None,
+    ctx: Context,
+) -> Verdict:
+    forced: Mapping[str, bool] = _corrections(checks, correction, categories)
+    scores = _scores(checks, categories)
+    labels = []
+    for pb in playbooks.by_priority():
+        category = pb.category
+        if category == OTHER or scores[category] < pb.threshold:
+            continue
+        if (
+            category == SPAM
+            and pb.spam is not None
+            and forced.get(SPAM) is not True
+            and spam_signals(checks, SPAM in ctx.model_trusted) < pb.spam.min_signals
+        ):
+            continue
+        labels.append(category)
+    for category, positive in forced.items():
+        if positive and category not in labels:
+            labels.append(category)
+        if not positive and category in labels:
+            labels.remove(category)
+    if COMPLAINT in labels and SPAM in labels and forced.get(SPAM) is not True:
+        labels.remove(SPAM)
+        checks.append(
+            CheckHit(
+                "complaint_not_spam",
+                COMPLAINT,
+                0.0,
+                {"reason": "a complaint is never treated as spam"},
+            )
+        )
+    priority = {pb.category: pb.priority for pb in playbooks.categories.values()}
+    labels.sort(key=lambda c: -priority.get(c, 0))
+    if labels:
+        primary = labels[0]
+        confidence = scores[primary]
+    else:
+        primary = OTHER
+        labels = [OTHER]
+        confidence = 1.0 - max((v for k, v in scores.items() if k != OTHER), default=0.0)
+    return Verdict(
+        category=primary,
+        labels=tuple(labels),
+        language=ctx.language,
+        sentiment=ctx.sentiment,
+        confidence=confidence,
+        checks=tuple(checks),
+        scores=scores,
+        variables=ctx.variables,
+        faq_id=ctx.faq_id,
+    )
