@@ -47,11 +47,42 @@ class LanguageConfig(Section):
         return value
 
 
+class WebhookConfig(Section):
+    url: str | None = None  # public HTTPS URL Telegram posts updates to
+    secret_token: SecretStr | None = None  # checked against X-Telegram-Bot-Api-Secret-Token
+    listen_host: str = "127.0.0.1"
+    listen_port: int = Field(default=8080, ge=1, le=65535)
+    path: str = "/telegram/webhook"
+
+
 class TelegramConfig(Section):
     framework: Literal["aiogram", "ptb"] = "aiogram"
     token: SecretStr | None = None
     api_url: str = "https://api.telegram.org"
+    mode: Literal["polling", "webhook"] = "polling"
+    webhook: WebhookConfig = Field(default_factory=WebhookConfig)
     staff_chat_id: int | None = None
+    # Telegram user ids of the staff: never moderated, allowed to use staff commands.
+    staff_user_ids: list[int] = Field(default_factory=list)
+    # Group/supergroup ids the bot watches and moderates; empty: every chat it is in.
+    watched_chats: list[int] = Field(default_factory=list)
+
+
+class ModerationConfig(Section):
+    # Only log and tell staff what would be done; delete, mute and ban nothing.
+    dry_run: bool = False
+    # Per-chat allow-list: chat id -> user ids never moderated there ("*" for every chat).
+    allow_list: dict[str, list[int]] = Field(default_factory=dict)
+
+
+class OutboxConfig(Section):
+    # Telegram's limits: about 1 message/s per chat, 20/min per group, 30/s overall.
+    per_chat_per_second: float = Field(default=1.0, gt=0)
+    per_group_per_minute: int = Field(default=20, ge=1)
+    global_per_second: float = Field(default=30.0, gt=0)
+    # Retries for 5xx and timeouts (429 is always waited out and retried).
+    max_attempts: int = Field(default=8, ge=1, le=100)
+    request_timeout_seconds: float = Field(default=10.0, gt=0)
 
 
 class TriageConfig(Section):
@@ -72,6 +103,8 @@ class Config(BaseSettings):
     database: DatabaseConfig = Field(default_factory=DatabaseConfig)
     language: LanguageConfig = Field(default_factory=LanguageConfig)
     telegram: TelegramConfig = Field(default_factory=TelegramConfig)
+    moderation: ModerationConfig = Field(default_factory=ModerationConfig)
+    outbox: OutboxConfig = Field(default_factory=OutboxConfig)
     triage: TriageConfig = Field(default_factory=TriageConfig)
     logging: LoggingConfig = Field(default_factory=LoggingConfig)
 

@@ -25,12 +25,12 @@ def test_environment_wins_and_hides_secrets(
 ) -> None:
     path = tmp_path / "c.yaml"
     path.write_text("database:\n  url: postgresql://bot@db:5432/cm\n", encoding="utf-8")
-    monkeypatch.setenv("CMBOT_TELEGRAM__TOKEN", "123:secret")
+    monkeypatch.setenv("CMBOT_TELEGRAM__TOKEN", "123:hunter2")
     monkeypatch.setenv("CMBOT_DATABASE__PASSWORD", "pw")
     config = load_config(path)
     assert config.telegram.token is not None
-    assert config.telegram.token.get_secret_value() == "123:secret"
-    assert "secret" not in repr(config)
+    assert config.telegram.token.get_secret_value() == "123:hunter2"
+    assert "hunter2" not in repr(config)
     assert config.database_url() == "postgresql://bot:pw@db:5432/cm"
 
 

@@ -74,6 +74,9 @@ def pattern_checks(
         if rule.languages and language not in rule.languages:
             continue
         match = compiled.regex.search(text)
+        if match is None and not rule.case_sensitive and norm.folded != text:
+            # Accent-, case- and obfuscation-insensitive: "Пpeдлaгaeм" reads "предлагаем".
+            match = compiled.regex.search(norm.folded[:PATTERN_TEXT_LIMIT])
         if match is None:
             continue
         if rule.extract:
