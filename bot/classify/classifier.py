@@ -67,6 +67,7 @@ class Classifier:
         self._rows: list[TrainingRow] = [*example_rows(playbooks), *training]
         self._corrections: dict[str, str] = {}
         self._model: TextModel | None = None
+        self._trusted_categories: frozenset[str] | None = None
         self._faq = SimilarityIndex(*faq_examples(playbooks))
         self._faq_owner = faq_owner(playbooks)
         self._spam_index: SimilarityIndex | None = None
@@ -91,6 +92,7 @@ class Classifier:
     def model(self) -> TextModel:
         if self._model is None:
             self._model = trained_model(self._rows, self.categories)
+            self._trusted_categories = None
         return self._model
 
     @property
@@ -131,8 +133,13 @@ class Classifier:
         ]
 
     def _trusted(self) -> frozenset[str]:
-        sizes = self.model.sizes
-        return frozenset(c for c, (pos, _) in sizes.items() if pos >= TRUSTED_MODEL_POSITIVES)
+        """Categories whose model learnt from enough labelled positives to be trusted."""
+        if self._trusted_categories is None:
+            sizes = self.model.sizes
+            self._trusted_categories = frozenset(
+                c for c, (pos, _) in sizes.items() if pos >= TRUSTED_MODEL_POSITIVES
+            )
+        return self._trusted_categories
 
     def _verdict(
         self,
@@ -164,15 +171,12 @@ class Classifier:
         for hit in hits:
             if hit.tag.group == "product":
                 variables.setdefault("product", hit.tag.owner)
+        trusted = self._trusted()
         for category, probability in probabilities.items():
-            if model_score(probability) > 0:
+            score = model_score(probability, trusted=category in trusted)
+            if score > 0:
                 checks.append(
-                    CheckHit(
-                        "model",
-                        category,
-                        model_score(probability),
-                        {"probability": round(probability, 3)},
-                    )
+                    CheckHit("model", category, score, {"probability": round(probability, 3)})
                 )
         checks += self._sentiment_hints(sentiment)
         faq_id, faq = faq_check(self._faq_owner, hits, faq_best, self.window)
@@ -185,7 +189,7 @@ class Classifier:
             )
             checks += spam_signals(ctx, spam.spam)
         correction = self._corrections.get(match_key(message.text))
-        context = Context(language, sentiment, variables, faq_id, self._trusted())
+        context = Context(language, sentiment, variables, faq_id, trusted)
         return combine(self.playbooks, self.categories, checks, correction, context)
 
     def _sentiment_hints(self, sentiment: Sentiment) -> list[CheckHit]:

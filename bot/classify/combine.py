@@ -32,9 +32,13 @@ TRUSTED_MODEL_POSITIVES = 150
 CONFIDENT_MODEL = 0.8
 
 
-def model_score(probability: float) -> float:
-    """The model's evidence: nothing below 0.5, then the probability itself."""
-    return probability if probability >= 0.5 else 0.0
+#: An untrusted model (a few dozen playbook examples) speaks only from this probability on.
+UNTRUSTED_MODEL_MIN = 0.6
+
+
+def model_score(probability: float, *, trusted: bool = True) -> float:
+    """The model's evidence: nothing below 0.5 (0.6 when untrusted), then the probability."""
+    return probability if probability >= (0.5 if trusted else UNTRUSTED_MODEL_MIN) else 0.0
 
 
 @dataclass(frozen=True)
