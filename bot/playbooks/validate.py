@@ -23,28 +23,16 @@ from bot.text.normalise import match_key
 BUILTIN_VARIABLES = frozenset(
     {"first_name", "username", "brand", "product", "deep_link", "answer", "case_id", "language"}
 )
-SPAM_FAMILIES = frozenset(
-    {
-        "links",
-        "shorteners",
-        "mentions",
-        "phones",
-        "messenger_handles",
-        "money_bait",
-        "private_bait",
-        "self_promotion",
-        "fake_giveaway",
-        "emoji_density",
-        "caps",
-        "repeated_chars",
-        "lookalikes",
-        "known_spam",
-        "stop_phrases",
-        "duplicates",
-        "flood",
-        "new_member_link",
-    }
-)
+
+
+def spam_families() -> frozenset[str]:
+    """The spam families the classifier implements (the keys of ``spam.signals``).
+
+    Imported when needed: the classifier depends on the playbook model, not the reverse.
+    """
+    from bot.classify.spam_checks import FAMILIES
+
+    return frozenset(FAMILIES)
 
 
 def template_fields(template: str) -> list[str]:
@@ -238,13 +226,14 @@ def _check_replies(
         for lang, text in entry.answer.items():
             _check_template(c, doc, ("faq", i, "answer", lang), text, known)
     if pb.spam is not None:
+        known = spam_families()
         for name in pb.spam.signals:
-            if name not in SPAM_FAMILIES:
+            if name not in known:
                 c.add(
                     doc,
                     ("spam", "signals", name),
                     f"unknown spam signal family {name!r}; "
-                    f"known: {', '.join(sorted(SPAM_FAMILIES))}",
+                    f"known: {', '.join(sorted(known))}",
                 )
 
 
