@@ -13,6 +13,9 @@ from enum import StrEnum
 from bot.domain import Draft, Verdict
 
 FAQ_AUTO_CONFIDENCE = 0.6
+# "other" with less confidence than this means some category had strong evidence that its
+# rule did not accept (for example one spam family only): a human should look.
+UNSURE_OTHER = 0.5
 
 
 class Action(StrEnum):
@@ -56,6 +59,16 @@ def decide(verdict: Verdict, draft: Draft | None, *, shadow_mode: bool = False) 
         )
     elif draft is not None and category in ("lead", "praise"):
         decision = Decision(Action.REPLY, draft, category == "lead", (f"{category} reply",))
+    elif category == "other" and verdict.confidence < UNSURE_OTHER:
+        strongest = max(
+            (k for k in verdict.scores if k != "other"), key=verdict.scores.get, default=""
+        )
+        decision = Decision(
+            Action.ESCALATE,
+            draft,
+            True,
+            (f"unsure: strong {strongest} evidence below its rule, a human decides",),
+        )
     elif draft is not None:
         decision = Decision(Action.APPROVE, draft, False, ("drafted for a human",))
     else:

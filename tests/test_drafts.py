@@ -50,3 +50,17 @@ def test_faq_answer_is_used(classifier: Classifier, shipped_playbooks: PlaybookS
     assert draft is not None and draft.faq_id == verdict.faq_id
     entry = next(e for e in shipped_playbooks.categories["question"].faq if e.id == verdict.faq_id)
     assert entry.answer["fr"].split("{")[0][:20] in draft.text
+
+
+def test_unsure_other_goes_to_a_human() -> None:
+    from bot.decide import Action, decide
+    from bot.domain import Sentiment, Verdict
+
+    unsure = Verdict(
+        "other", ("other",), "en", Sentiment.NEUTRAL, 0.1, (), {"spam": 0.9, "other": 0.0}
+    )
+    decision = decide(unsure, None)
+    assert decision.action == Action.ESCALATE and decision.escalate
+    assert "spam" in decision.reasons[0]
+    sure = Verdict("other", ("other",), "en", Sentiment.NEUTRAL, 0.9, (), {"spam": 0.1})
+    assert decide(sure, None).action == Action.NONE
