@@ -60,9 +60,8 @@ def decide(verdict: Verdict, draft: Draft | None, *, shadow_mode: bool = False) 
     elif draft is not None and category in ("lead", "praise"):
         decision = Decision(Action.REPLY, draft, category == "lead", (f"{category} reply",))
     elif category == "other" and verdict.confidence < UNSURE_OTHER:
-        strongest = max(
-            (k for k in verdict.scores if k != "other"), key=verdict.scores.get, default=""
-        )
+        others = {k: v for k, v in verdict.scores.items() if k != "other"}
+        strongest = max(others, key=lambda k: others[k], default="")
         decision = Decision(
             Action.ESCALATE,
             draft,
