@@ -11,6 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+import numpy as np
+import scipy.sparse as sp
+
 from bot.classify.checks import faq_check, keyword_checks, negation_tokens, pattern_checks
 from bot.classify.combine import (
     OTHER,
@@ -44,7 +47,8 @@ from bot.text.language import LanguageDetector
 from bot.text.normalise import Normalised, match_key, normalise
 
 SENTIMENT_HINT_SCORE = 0.2
-NO_MATCH: tuple[str | None, float, str | None] = (None, 0.0, None)
+Nearest = tuple[str | None, float, str | None]  # (label, similarity, nearest text)
+NO_MATCH: Nearest = (None, 0.0, None)
 
 
 class Classifier:
@@ -71,6 +75,7 @@ class Classifier:
         self._faq = SimilarityIndex(*faq_examples(playbooks))
         self._faq_owner = faq_owner(playbooks)
         self._spam_index: SimilarityIndex | None = None
+        self._stacked: sp.csc_matrix | None = None  # FAQ and spam indexes side by side
 
     # -- learning -----------------------------------------------------------------------
     def learn(self, text: str, label: str) -> None:
@@ -80,6 +85,7 @@ class Classifier:
         self._rows.append(TrainingRow(normalise(text).folded, label))
         self._model = None
         self._spam_index = None
+        self._stacked = None
 
     def add_training(self, rows: Iterable[TrainingRow]) -> None:
         for row in rows:
@@ -87,6 +93,7 @@ class Classifier:
             self._rows.append(row)
         self._model = None
         self._spam_index = None
+        self._stacked = None
 
     @property
     def model(self) -> TextModel:
@@ -117,12 +124,9 @@ class Classifier:
         spam_best = [NO_MATCH] * len(norms)
         if wordy:
             features = FEATURIZER.transform([norms[i].folded for i in wordy])
+            faq_rows, spam_rows = self._similarities(features)
             for i, p, f, s in zip(
-                wordy,
-                self.model.predict(features),
-                self._faq.best(features),
-                self.spam_index.best(features),
-                strict=True,
+                wordy, self.model.predict(features), faq_rows, spam_rows, strict=True
             ):
                 probabilities[i], faq_best[i], spam_best[i] = p, f, s
         return [
@@ -131,6 +135,19 @@ class Classifier:
                 messages, norms, probabilities, faq_best, spam_best, strict=True
             )
         ]
+
+    def _similarities(self, features: sp.csr_matrix) -> tuple[list[Nearest], list[Nearest]]:
+        """The nearest FAQ example and known spam of each row, from one sparse product."""
+        spam = self.spam_index
+        if self._stacked is None:
+            parts = [m for m in (self._faq.columns, spam.columns) if m is not None]
+            self._stacked = sp.hstack(parts, format="csc") if parts else None
+        n_faq = len(self._faq.texts)
+        if self._stacked is None:
+            empty = np.zeros((features.shape[0], 0))
+            return self._faq.best_of(empty), spam.best_of(empty)
+        products = (features @ self._stacked).toarray()
+        return self._faq.best_of(products[:, :n_faq]), spam.best_of(products[:, n_faq:])
 
     def _trusted(self) -> frozenset[str]:
         """Categories whose model learnt from enough labelled positives to be trusted."""
@@ -188,7 +205,8 @@ class Classifier:
                 message, norm, hits, find_urls(norm.clean), self.memory, spam_similarity
             )
             checks += spam_signals(ctx, spam.spam)
-        correction = self._corrections.get(match_key(message.text))
+        # ``folded`` is exactly ``match_key(message.text)``.
+        correction = self._corrections.get(norm.folded) if self._corrections else None
         context = Context(language, sentiment, variables, faq_id, trusted)
         return combine(self.playbooks, self.categories, checks, correction, context)
 

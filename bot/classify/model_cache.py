@@ -2,7 +2,8 @@
 
 Training takes seconds; a CLI run or a restart should not pay it again for the same data.
 A model is keyed by a fingerprint of its training rows (the playbook examples, ``--train``
-files and corrections, in order), the categories and :data:`MODEL_VERSION`, and stored as a
+files and corrections, in order), the categories, :data:`MODEL_VERSION` and the features'
+``FEATURES_VERSION``, and stored as a
 pickle under ``$CMBOT_CACHE_DIR`` (default ``~/.cache/cmbot``). A cache file that cannot be
 read (corrupt, truncated, from another scikit-learn) is ignored and rebuilt; a cache folder
 that cannot be written only costs the next run the training time.
@@ -20,9 +21,10 @@ from pathlib import Path
 
 import sklearn
 
+from bot.classify.features import FEATURES_VERSION
 from bot.classify.text_model import TextModel, TrainingRow, rows_fingerprint
 
-MODEL_VERSION = "text-model-2"
+MODEL_VERSION = "text-model-4"
 MEMORY_SLOTS = 8
 _memory: OrderedDict[str, TextModel] = OrderedDict()
 
@@ -37,7 +39,8 @@ def cache_dir() -> Path:
 
 def model_key(rows: Sequence[TrainingRow], categories: Sequence[str]) -> str:
     digest = hashlib.sha256()
-    digest.update(f"{MODEL_VERSION}\0{sklearn.__version__}\0{','.join(categories)}\0".encode())
+    header = f"{MODEL_VERSION}\0{FEATURES_VERSION}\0{sklearn.__version__}\0{','.join(categories)}\0"
+    digest.update(header.encode())
     digest.update(rows_fingerprint(rows).encode())
     return digest.hexdigest()[:32]
 

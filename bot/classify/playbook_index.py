@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from bot.classify.pattern_filter import required_literals
 from bot.classify.phrase_index import PhraseIndex, PhraseTag
 from bot.classify.text_model import TrainingRow
 from bot.playbooks import PlaybookSet
@@ -19,6 +20,9 @@ class CompiledPattern:
     category: str
     rule: PatternRule
     regex: re.Pattern[str]
+    #: One of these is in every match on an ASCII text (see :mod:`.pattern_filter`).
+    literals: frozenset[str] | None = None
+    ignore_case: bool = False
 
 
 def _phrases(playbooks: PlaybookSet) -> Iterator[tuple[str, PhraseTag]]:
@@ -55,7 +59,10 @@ def compile_patterns(playbooks: PlaybookSet) -> list[CompiledPattern]:
     for pb in playbooks.by_priority():
         for rule in pb.patterns:
             flags = 0 if rule.case_sensitive else re.IGNORECASE
-            compiled.append(CompiledPattern(pb.category, rule, re.compile(rule.regex, flags)))
+            regex = re.compile(rule.regex, flags)
+            literals = required_literals(regex)
+            ignore_case = bool(regex.flags & re.IGNORECASE)
+            compiled.append(CompiledPattern(pb.category, rule, regex, literals, ignore_case))
     return compiled
 
 

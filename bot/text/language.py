@@ -23,7 +23,6 @@ Every guess says why in ``details``. Detection is deterministic (langdetect is s
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
@@ -31,7 +30,7 @@ from typing import Any, Literal, Protocol
 from bot.errors import LanguageBackendError
 from bot.text.language_backends import BACKENDS, Backend, make_backend
 from bot.text.normalise import clean_text
-from bot.text.scripts import script_of
+from bot.text.scripts import script_counts
 
 __all__ = [
     "BACKENDS",
@@ -135,7 +134,7 @@ class ScriptAwareDetector:
         if hint and not hint_lang:
             details["hint_ignored"] = f"{hint!r} is not among {list(self.languages)}"
         model_text = _NOISE_RE.sub(" ", _URLISH_RE.sub(" ", clean_text(text)))
-        scripts = Counter(script_of(ch) for ch in model_text if ch.isalpha())
+        scripts = script_counts(model_text)
         letters = sum(scripts.values())
         details["letters"] = letters
         if not letters:

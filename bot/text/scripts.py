@@ -11,6 +11,7 @@ word's dominant script, so real Russian or Greek words are never rewritten.
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections import Counter
 from typing import Final
 
 # (first code point, last code point, script). Sorted; gaps are "other".
@@ -85,6 +86,22 @@ def script_of(char: str) -> str:
     if len(_CACHE) < 65_536:
         _CACHE[char] = name
     return name
+
+
+_ASCII_LETTERS: Final = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+
+
+def script_counts(text: str) -> Counter[str]:
+    """Letters per script, scripts in order of first appearance."""
+    if text.isascii():
+        raw = text.encode("ascii")
+        letters = len(raw) - len(raw.translate(None, _ASCII_LETTERS))
+        return Counter({"latin": letters}) if letters else Counter()
+    scripts: Counter[str] = Counter()
+    for ch, count in Counter(text).items():  # each distinct character once
+        if ch.isalpha():
+            scripts[script_of(ch)] += count
+    return scripts
 
 
 # Cyrillic (lowercase) -> Latin look-alike.

@@ -1,0 +1,129 @@
+"""Hashed text features: character n-grams within words plus word uni/bigrams.
+
+The features are exactly those of two scikit-learn ``HashingVectorizer`` (``char_wb`` 2-5
+grams over 2**18 columns, then ``word`` 1-2 grams with the token pattern ``\\b\\w+\\b`` over
+2**16 columns; counts, each part L2-normalised, side by side): the same MurmurHash3 (seed 0,
+stable across processes), the same column of each n-gram, the same values. They are computed
+here because the vectorizer spends its time slicing and hashing the same words again and
+again: the columns of a word's character n-grams and of each word are cached, so a message
+costs a few dictionary look-ups per word. ``tests/classify/test_features.py`` checks that the
+matrices equal the vectorizer's.
+
+Each part is L2-normalised, so the dot product of two rows divided by 2 is a cosine.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from itertools import pairwise
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.utils import murmurhash3_32
+
+CHAR_FEATURES = 2**18
+WORD_FEATURES = 2**16
+N_FEATURES = CHAR_FEATURES + WORD_FEATURES
+CHAR_NGRAMS = (2, 5)
+#: Bumped whenever the features change (it is part of the model cache key).
+FEATURES_VERSION = "char_wb2-5@2^18+word1-2@2^16/murmur3"
+_WORD_RE = re.compile(r"(?u)\b\w+\b")
+_CACHE_LIMIT = 200_000
+
+
+def column(gram: str, n_features: int) -> int:
+    """The column of one n-gram, as scikit-learn's hashing computes it."""
+    h = murmurhash3_32(gram, seed=0)
+    if h == -2147483648:  # abs() would overflow in 32 bits; scikit-learn's rule
+        return (2147483647 - (n_features - 1)) % n_features
+    return abs(h) % n_features
+
+
+def char_wb_ngrams(word: str) -> list[str]:
+    """The ``char_wb`` n-grams of one whitespace-free word (scikit-learn's order)."""
+    padded = " " + word + " "
+    size = len(padded)
+    grams = []
+    for n in range(CHAR_NGRAMS[0], CHAR_NGRAMS[1] + 1):
+        offset = 0
+        grams.append(padded[offset : offset + n])
+        while offset + n < size:
+            offset += 1
+            grams.append(padded[offset : offset + n])
+        if offset == 0:  # a short word is counted once
+            break
+    return grams
+
+
+class Featurizer:
+    """Stateless hashed features (the caches only remember hash results)."""
+
+    def __init__(self) -> None:
+        self._chars: dict[str, list[int]] = {}
+        self._words: dict[str, int] = {}
+
+    def _char_columns(self, word: str) -> list[int]:
+        columns = self._chars.get(word)
+        if columns is None:
+            if len(self._chars) >= _CACHE_LIMIT:
+                self._chars.clear()
+            columns = [column(g, CHAR_FEATURES) for g in char_wb_ngrams(word)]
+            self._chars[word] = columns
+        return columns
+
+    def _word_column(self, gram: str) -> int:
+        col = self._words.get(gram)
+        if col is None:
+            if len(self._words) >= _CACHE_LIMIT:
+                self._words.clear()
+            col = CHAR_FEATURES + column(gram, WORD_FEATURES)
+            self._words[gram] = col
+        return col
+
+    def _row(self, text: str) -> list[int]:
+        """All columns of one text, with repeats."""
+        cols: list[int] = []
+        for word in text.split():
+            cols += self._char_columns(word)
+        tokens = _WORD_RE.findall(text)
+        word_column = self._word_column
+        cols += [word_column(t) for t in tokens]
+        cols += [word_column(a + " " + b) for a, b in pairwise(tokens)]
+        return cols
+
+    def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
+        n = len(texts)
+        columns: list[int] = []
+        lengths = []
+        for text in texts:
+            cols = self._row(text)
+            columns += cols
+            lengths.append(len(cols))
+        rows = np.repeat(np.arange(n, dtype=np.int32), lengths)
+        cols_array = np.asarray(columns, dtype=np.int32)
+        data = np.ones(len(columns), dtype=np.float64)
+        matrix = sp.csr_matrix((data, (rows, cols_array)), shape=(n, N_FEATURES))
+        matrix.sum_duplicates()  # sorted columns, counts summed (integers: exact)
+        _normalise_parts(matrix)
+        return matrix
+
+
+def _normalise_parts(matrix: sp.csr_matrix) -> None:
+    """L2-normalise the character and the word part of each row, in place.
+
+    The squares of integer counts add up exactly in any order, so the norms, and hence the
+    values, are bit for bit those of scikit-learn's ``normalize``.
+    """
+    n = matrix.shape[0]
+    if not matrix.nnz:
+        return
+    row_of = np.repeat(np.arange(n), np.diff(matrix.indptr))
+    word = matrix.indices >= CHAR_FEATURES
+    squares = matrix.data * matrix.data
+    part = row_of * 2 + word
+    norms = np.sqrt(np.bincount(part, weights=squares, minlength=2 * n))
+    matrix.data /= norms[part]
+
+
+FEATURIZER = Featurizer()

@@ -1,0 +1,83 @@
+"""The hand-rolled hashed features equal scikit-learn's HashingVectorizer, bit for bit."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import HashingVectorizer
+
+from bot.classify.features import CHAR_FEATURES, WORD_FEATURES, Featurizer, column
+from bot.text.normalise import normalise
+
+DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+TEXTS = [
+    "",
+    " ",
+    "a",
+    "ab",
+    "a  b\tc\n d",
+    "free  free free!!! win a prize now: call 08001234567",
+    "pas mal du tout, je recommande",
+    "посылка не пришла уже две недели",
+    "لم يصل الطلب بعد",
+    "日本語 テキスト",
+    "x" * 50,
+    "café crème brûlée",
+]
+
+
+def reference(texts: list[str]) -> sp.csr_matrix:
+    chars = HashingVectorizer(
+        analyzer="char_wb",
+        ngram_range=(2, 5),
+        n_features=CHAR_FEATURES,
+        alternate_sign=False,
+        norm="l2",
+        lowercase=False,
+    )
+    words = HashingVectorizer(
+        analyzer="word",
+        ngram_range=(1, 2),
+        n_features=WORD_FEATURES,
+        token_pattern=r"(?u)\b\w+\b",
+        alternate_sign=False,
+        norm="l2",
+        lowercase=False,
+    )
+    matrix = sp.hstack([chars.transform(texts), words.transform(texts)], format="csr")
+    matrix.sort_indices()
+    return matrix
+
+
+def assert_identical(texts: list[str]) -> None:
+    featurizer = Featurizer()
+    expected = reference(texts)
+    for _ in range(2):  # cold, then from the caches
+        got = featurizer.transform(texts)
+        assert got.shape == expected.shape
+        assert np.array_equal(got.indptr, expected.indptr)
+        assert np.array_equal(got.indices, expected.indices)
+        assert np.array_equal(got.data, expected.data)
+
+
+def test_same_features_as_hashing_vectorizer() -> None:
+    assert_identical([normalise(t).folded for t in TEXTS] + TEXTS)
+
+
+def test_same_features_on_real_messages() -> None:
+    path = DATA / "tg_spam_samples" / "messages.jsonl"
+    if not path.is_file():
+        pytest.skip("shared data not available")
+    with open(path, encoding="utf-8") as handle:
+        texts = [json.loads(line)["text"] for line in handle if line.strip()]
+    assert_identical([normalise(t).folded for t in texts])
+
+
+def test_column_is_stable() -> None:
+    # MurmurHash3 with seed 0: the same in every process (unlike hash()).
+    assert column("ab", CHAR_FEATURES) == column("ab", CHAR_FEATURES)
+    assert 0 <= column("free", WORD_FEATURES) < WORD_FEATURES
