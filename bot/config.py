@@ -66,6 +66,12 @@ class TelegramConfig(Section):
     staff_user_ids: list[int] = Field(default_factory=list)
     # Group/supergroup ids the bot watches and moderates; empty: every chat it is in.
     watched_chats: list[int] = Field(default_factory=list)
+    # A member's first messages after joining a chat carry the new-member spam signal: this
+    # many messages, within this many hours of joining.
+    new_member_messages: int = Field(default=3, ge=0)
+    new_member_hours: float = Field(default=24.0, gt=0)
+    # An update whose processing crashed the bot this many times is set aside as failed.
+    max_update_attempts: int = Field(default=3, ge=1)
 
 
 class ModerationConfig(Section):
@@ -83,6 +89,17 @@ class OutboxConfig(Section):
     # Retries for 5xx and timeouts (429 is always waited out and retried).
     max_attempts: int = Field(default=8, ge=1, le=100)
     request_timeout_seconds: float = Field(default=10.0, gt=0)
+    # Backoff between those retries: base * 2^(attempt-1), capped.
+    backoff_base_seconds: float = Field(default=0.5, gt=0)
+    backoff_max_seconds: float = Field(default=30.0, gt=0)
+    # Extra spacing (a fraction of each limit's window) against clock and network jitter.
+    safety_margin: float = Field(default=0.02, ge=0, le=1)
+    # Calls that were being sent when the bot was killed may or may not have arrived. false:
+    # mark them failed (no duplicate reply); true: send them again (no lost reply).
+    resend_interrupted: bool = False
+    # On shutdown, keep sending queued calls for at most this long; the rest stay queued in
+    # the database and are sent after the next start.
+    shutdown_grace_seconds: float = Field(default=5.0, ge=0)
 
 
 class TriageConfig(Section):

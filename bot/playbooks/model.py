@@ -81,9 +81,54 @@ class SpamSignal(Strict):
     limit: float | None = None  # family-specific threshold (ratio, count, similarity)
 
 
+ModerationAction = Literal["delete", "warn", "mute", "ban"]
+
+
+class ModerationStep(Strict):
+    """What to do from the ``strikes``-th spam message of a user in a chat (within the window)."""
+
+    strikes: int = Field(ge=1, le=100)
+    actions: list[ModerationAction] = Field(min_length=1)
+    # For ``mute``: how long (minutes); 0 mutes for good.
+    mute_minutes: int = Field(default=60, ge=0)
+
+
+DEFAULT_WARNING: dict[str, str] = {
+    "en": "{first_name}, your message was removed: advertising and spam are not allowed here.",
+    "fr": "{first_name}, votre message a été retiré : la publicité et le spam ne sont pas "
+    "autorisés ici.",
+    "ru": "{first_name}, ваше сообщение удалено: реклама и спам здесь запрещены.",
+}
+
+
+def _default_steps() -> list[ModerationStep]:
+    return [
+        ModerationStep(strikes=1, actions=["delete", "warn"]),
+        ModerationStep(strikes=3, actions=["delete", "ban"]),
+    ]
+
+
+class ModerationPolicy(Strict):
+    """Thresholds for spam: the step with the most ``strikes`` reached applies.
+
+    Defaults: 1st spam in ``window_hours``: delete + warn; 3rd: delete + ban. ``soft_ban``
+    turns every ban into a mute for good (restricted, not removed).
+    """
+
+    window_hours: float = Field(default=24.0, gt=0)
+    steps: list[ModerationStep] = Field(default_factory=_default_steps, min_length=1)
+    soft_ban: bool = False
+    # Also remove the banned user's other messages from the chat.
+    revoke_messages: bool = False
+    # Warnings per language ({first_name}, {username}, {brand}); others use English.
+    warning: dict[LanguageCode, NonEmpty] = Field(default_factory=lambda: dict(DEFAULT_WARNING))
+    notify_staff: bool = True
+
+
 class SpamSettings(Strict):
     min_signals: int = Field(default=2, ge=1, le=10)
     signals: dict[Identifier, SpamSignal] = {}
+    moderation: ModerationPolicy = Field(default_factory=ModerationPolicy)
 
 
 class CategoryPlaybook(Strict):

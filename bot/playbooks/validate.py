@@ -232,8 +232,7 @@ def _check_replies(
                 c.add(
                     doc,
                     ("spam", "signals", name),
-                    f"unknown spam signal family {name!r}; "
-                    f"known: {', '.join(sorted(known))}",
+                    f"unknown spam signal family {name!r}; known: {', '.join(sorted(known))}",
                 )
 
 

@@ -15,16 +15,20 @@ from sqlalchemy import func, select
 from bot import domain
 from bot.storage import models as m
 from bot.storage.store_base import StoreBase
+from bot.storage.store_moderation import ModerationStore
 from bot.storage.store_people import PeopleStore
+from bot.storage.store_runtime import RuntimeStore
 from bot.storage.store_updates import UpdateStore
 from bot.storage.types import exact_bytes, restore_text
 
 
-class Store(PeopleStore, UpdateStore, StoreBase):
+class Store(RuntimeStore, ModerationStore, PeopleStore, UpdateStore, StoreBase):
     """Reads and writes cmbot's records in a :class:`Database` (already upgraded).
 
     Contacts and chats come from :class:`~bot.storage.store_people.PeopleStore`, raw updates
-    from :class:`~bot.storage.store_updates.UpdateStore`; messages, verdicts, corrections and
+    from :class:`~bot.storage.store_updates.UpdateStore`, batched runtime writes from
+    :class:`~bot.storage.store_runtime.RuntimeStore`, strikes and joins from
+    :class:`~bot.storage.store_moderation.ModerationStore`; messages, verdicts, corrections and
     the event log are here.
     """
 

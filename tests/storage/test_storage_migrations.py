@@ -27,6 +27,8 @@ TABLES = {
     "engagement_records",
     "corrections",
     "event_log",
+    "moderation_strikes",
+    "member_joins",
 }
 
 

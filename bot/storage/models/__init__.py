@@ -5,6 +5,7 @@ from bot.storage.models.cases import Case, CaseEvent, Lead
 from bot.storage.models.engagement import EngagementItem, EngagementRecord
 from bot.storage.models.log import Correction, Event
 from bot.storage.models.messages import InboundMessage, OutboundMessage, RawUpdate, Verdict
+from bot.storage.models.moderation import MemberJoin, Strike
 from bot.storage.models.people import Chat, Contact
 
 __all__ = [
@@ -19,7 +20,9 @@ __all__ = [
     "Event",
     "InboundMessage",
     "Lead",
+    "MemberJoin",
     "OutboundMessage",
     "RawUpdate",
+    "Strike",
     "Verdict",
 ]

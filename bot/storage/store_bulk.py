@@ -1,0 +1,106 @@
+"""Contacts and chats of a whole batch of messages: one query and one upsert for all of them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Table, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot import domain
+from bot.domain import utcnow
+from bot.storage.store_people import CHATS, CONTACTS, PeopleStore
+
+CACHE_LIMIT = 100_000
+
+
+class BulkPeopleStore(PeopleStore):
+    async def _people_ids(
+        self, session: AsyncSession, messages: Sequence[domain.InboundMessage]
+    ) -> tuple[dict[tuple[str, str], int], dict[tuple[str, str], int]]:
+        """Contact and chat ids for ``messages``, keyed by ``(platform, platform id)``.
+
+        Rows are only written when new or changed since this store last saw them (an
+        in-memory cache); an erased contact's personal fields stay empty.
+        """
+        contacts: dict[tuple[str, str], dict[str, Any]] = {}
+        chats: dict[tuple[str, str], dict[str, Any]] = {}
+        for msg in messages:
+            if msg.user_id is not None:
+                contacts[(msg.platform, msg.user_id)] = {
+                    "username": msg.username,
+                    "first_name": msg.first_name,
+                    "language": msg.lang_hint,
+                }
+            if msg.chat_id is not None:
+                chats[(msg.platform, msg.chat_id)] = {
+                    "title": msg.chat_title,
+                    "kind": msg.extra.get("chat_type"),
+                }
+        erased = await self._erased(
+            session, [k for k in contacts if not self._cached(k, contacts[k])]
+        )
+        for key in erased:
+            contacts[key] = dict.fromkeys(contacts[key])
+        contact_ids = await self._bulk(session, CONTACTS, "user_id", contacts)
+        chat_ids = await self._bulk(session, CHATS, "chat_id", chats)
+        return contact_ids, chat_ids
+
+    def _cached(
+        self, key: tuple[str, str], values: dict[str, Any], table: str = "contacts"
+    ) -> bool:
+        cache: dict[tuple[Any, ...], int] = self.__dict__.setdefault("_people_cache", {})
+        return (table, *key, *values.values()) in cache
+
+    async def _erased(
+        self, session: AsyncSession, keys: list[tuple[str, str]]
+    ) -> set[tuple[str, str]]:
+        if not keys:
+            return set()
+        query = select(CONTACTS.c.platform, CONTACTS.c.user_id).where(
+            CONTACTS.c.erased.is_(True),
+            CONTACTS.c.user_id.in_([u for _, u in keys]),
+        )
+        return {(p, u) for p, u in (await session.execute(query)).all()} & set(keys)
+
+    async def _bulk(
+        self,
+        session: AsyncSession,
+        table: Table,
+        id_column: str,
+        wanted: dict[tuple[str, str], dict[str, Any]],
+    ) -> dict[tuple[str, str], int]:
+        cache: dict[tuple[Any, ...], int] = self.__dict__.setdefault("_people_cache", {})
+        name = "contacts" if table is CONTACTS else table.name
+        ids: dict[tuple[str, str], int] = {}
+        rows = []
+        now = utcnow()
+        for key, values in wanted.items():
+            known = cache.get((name, *key, *values.values()))
+            if known is not None:
+                ids[key] = known
+            else:
+                rows.append(
+                    {
+                        "platform": key[0],
+                        id_column: key[1],
+                        **values,
+                        "created_at": now,
+                        "updated_at": now,
+                    }
+                )
+        if not rows:
+            return ids
+        stmt = self._insert(table)
+        fields = [k for k in rows[0] if k not in ("platform", id_column, "created_at")]
+        changes = {k: func.coalesce(stmt.excluded[k], table.c[k]) for k in fields}
+        upsert = stmt.on_conflict_do_update(index_elements=["platform", id_column], set_=changes)
+        returning = upsert.returning(table.c.platform, table.c[id_column], table.c.id)
+        if len(cache) > CACHE_LIMIT:
+            cache.clear()
+        for platform, platform_id, row_id in (await session.execute(returning, rows)).all():
+            key = (platform, platform_id)
+            ids[key] = int(row_id)
+            cache[(name, *key, *wanted[key].values())] = int(row_id)
+        return ids

@@ -1,0 +1,129 @@
+"""Outgoing calls (``outbound_messages``) as the outbox sees them, and the runtime's write turn."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Table, bindparam, case, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain import utcnow
+from bot.storage import models as m
+from bot.storage.store_people import PeopleStore
+
+OUTBOUND: Table = m.OutboundMessage.__table__  # type: ignore[assignment]
+
+
+@dataclass(frozen=True)
+class OutboundRecord:
+    """An outgoing call to store: ``detail`` holds what the outbox needs to make it."""
+
+    chat_id: str | None
+    kind: str
+    text: str
+    detail: dict[str, Any]
+    status: str = "queued"
+
+
+@dataclass(frozen=True)
+class OutboundRow:
+    id: int
+    chat_id: str | None
+    kind: str
+    text: str
+    status: str
+    attempts: int
+    detail: dict[str, Any]
+    inbound_id: int | None = None
+
+
+@dataclass(frozen=True)
+class OutboundChange:
+    """A new status for outgoing call ``id`` (``attempts``/``error``/``message_id`` if known)."""
+
+    id: int
+    status: str
+    attempts: int | None = None
+    error: str | None = None
+    message_id: str | None = None
+
+
+class OutboundStore(PeopleStore):
+    @asynccontextmanager
+    async def _writing(self, doing: str) -> AsyncIterator[AsyncSession]:
+        """A write transaction. On SQLite, the runtime's writers (intake, processing, outbox)
+        take turns in this process instead of waiting on SQLite's file lock."""
+        if self.db.backend != "sqlite":
+            async with self.db.session(doing) as session:
+                yield session
+            return
+        lock = self.__dict__.setdefault("_write_lock", asyncio.Lock())
+        async with lock, self.db.session(doing) as session:
+            yield session
+
+    async def outbound_rows(
+        self,
+        statuses: Sequence[str] = ("queued",),
+        ids: Sequence[int] | None = None,
+        inbound_id: int | None = None,
+    ) -> list[OutboundRow]:
+        """Outgoing calls in ``statuses`` (and with ``ids``, or for ``inbound_id``), oldest
+        first."""
+        query = select(m.OutboundMessage).order_by(m.OutboundMessage.id)
+        query = query.where(m.OutboundMessage.status.in_(list(statuses)))
+        if ids is not None:
+            query = query.where(m.OutboundMessage.id.in_(list(ids)))
+        if inbound_id is not None:
+            query = query.where(m.OutboundMessage.inbound_id == inbound_id)
+        async with self.db.session("reading outgoing calls") as session:
+            rows = (await session.scalars(query)).all()
+            return [
+                OutboundRow(
+                    r.id,
+                    r.platform_chat_id,
+                    r.kind,
+                    r.text,
+                    r.status,
+                    r.attempts,
+                    dict(r.detail),
+                    r.inbound_id,
+                )
+                for r in rows
+            ]
+
+    async def set_outbound(self, changes: Sequence[OutboundChange]) -> None:
+        """Apply status changes to outgoing calls: one statement, one transaction."""
+        if not changes:
+            return
+        now = utcnow()
+        t = OUTBOUND
+        stmt = (
+            update(t)
+            .where(t.c.id == bindparam("row_id"))
+            .values(
+                status=bindparam("new_status"),
+                attempts=func.coalesce(bindparam("new_attempts"), t.c.attempts),
+                error=func.coalesce(bindparam("new_error"), t.c.error),
+                platform_message_id=func.coalesce(
+                    bindparam("new_message_id"), t.c.platform_message_id
+                ),
+                sent_at=case((bindparam("new_status") == "sent", now), else_=t.c.sent_at),
+                updated_at=now,
+            )
+        )
+        rows = [
+            {
+                "row_id": c.id,
+                "new_status": c.status,
+                "new_attempts": c.attempts,
+                "new_error": c.error,
+                "new_message_id": c.message_id,
+            }
+            for c in changes
+        ]
+        async with self._writing(f"updating {len(changes)} outgoing calls") as session:
+            await session.execute(stmt, rows)

@@ -1,0 +1,229 @@
+"""Process stored updates in batches: parse, triage, moderate, plan effects, save — one
+transaction per batch, updates marked ``done`` together with what they produced."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from bot.config import Config
+from bot.decide import Action
+from bot.domain import MessageKind, Sentiment, Verdict
+from bot.drafts import draft_reply
+from bot.errors import CmbotError
+from bot.pipeline import Outcome, Pipeline
+from bot.storage import Store
+from bot.storage.store_runtime import ProcessedUpdate, StrikeRecord
+from bot.telegram.effects import Effect, parse_payload, staff_card
+from bot.telegram.members import MemberTracker
+from bot.telegram.moderation import Moderator
+from bot.telegram.ports import Clock
+from bot.telegram.reactions import Planned, plan_outcome, reply_effect
+from bot.telegram.staff import handle_callback
+from bot.telegram.updates import PLATFORM, ParseContext, ParsedUpdate, parse_update
+
+log = logging.getLogger("cmbot.telegram")
+
+
+@dataclass
+class Identity:
+    bot_id: int | None = None
+    username: str = ""
+
+
+@dataclass
+class Work:
+    """One update being processed: its result row and the effects it plans."""
+
+    result: ProcessedUpdate
+    parsed: ParsedUpdate | None = None
+    planned: list[Planned] = field(default_factory=list)
+    later: list[tuple[int, Effect]] = field(default_factory=list)  # already stored calls
+
+
+class Processor:
+    def __init__(
+        self,
+        store: Store,
+        pipeline: Pipeline,
+        moderator: Moderator,
+        members: MemberTracker,
+        config: Config,
+        clock: Clock,
+        identity: Identity,
+    ) -> None:
+        self.store, self.pipeline, self.moderator = store, pipeline, moderator
+        self.members, self.config, self.clock, self.identity = members, config, clock, identity
+        self.on_private_message: Callable[[str], None] = lambda _user_id: None
+
+    async def process_safely(
+        self, batch: list[tuple[int, dict[str, Any]]]
+    ) -> list[tuple[int, Effect]]:
+        """:meth:`process`, retried while the database is unreachable; an update whose
+        processing raises is isolated and marked ``failed`` (the others go on)."""
+        delay = 0.5
+        for attempt in range(1, 6):
+            try:
+                return await self.process(batch)
+            except CmbotError as exc:
+                log.error("processing %d updates failed (try %d): %s", len(batch), attempt, exc)
+            except Exception:
+                log.exception("processing %d updates failed", len(batch))
+                if len(batch) > 1:
+                    return [out for item in batch for out in await self.process_safely([item])]
+                failed = ProcessedUpdate(batch[0][0], "failed", "processing raised; see the log")
+                with contextlib.suppress(CmbotError):
+                    await self.store.save_processed(PLATFORM, [failed])
+                return []
+            await self.clock.sleep(delay)
+            delay *= 2
+        log.error("gave up on %d updates for now; they resume at the next start", len(batch))
+        return []
+
+    def context(self) -> ParseContext:
+        tg = self.config.telegram
+        return ParseContext(
+            bot_id=self.identity.bot_id,
+            staff_user_ids=frozenset(tg.staff_user_ids),
+            staff_chat_id=tg.staff_chat_id,
+            watched_chats=frozenset(tg.watched_chats),
+            is_new_member=self.members.is_new,
+        )
+
+    async def process(self, batch: list[tuple[int, dict[str, Any]]]) -> list[tuple[int, Effect]]:
+        """Process and save ``batch``; return the stored calls ``(row id, effect)`` to send."""
+        await self.store.mark_updates_processing([row for row, _ in batch])
+        ctx, now = self.context(), self.clock.time()
+        works: list[Work] = []
+        for row_id, payload in batch:
+            work = Work(ProcessedUpdate(row_id))
+            works.append(work)
+            try:
+                work.parsed = parse_update(payload, ctx)
+            except Exception as exc:  # never expected: the parser is total
+                log.exception("update row %d could not be parsed", row_id)
+                work.result.status, work.result.error = "failed", f"parse: {exc}"
+                continue
+            for chat_id, user_id in work.parsed.joins:
+                self.members.joined(chat_id, user_id, now)
+                work.result.joins.append((chat_id, user_id, datetime.fromtimestamp(now, UTC)))
+        await self._triage(works, now)
+        for work in works:
+            parsed = work.parsed
+            if parsed is None:
+                continue
+            if parsed.callback is not None:
+                work.planned, work.later = await handle_callback(
+                    self.store, self.config, parsed.callback
+                )
+            elif parsed.command is not None and parsed.message is not None:
+                await self._command(work, parsed)
+            elif parsed.details.get("business_connection_id") and parsed.message is None:
+                work.result.events.append(("business_connection", dict(parsed.details)))
+            elif parsed.kind.value == "poll_answer":
+                work.result.events.append(("poll_answer", dict(parsed.details)))
+            work.result.outbound = [p.effect.record(p.status) for p in work.planned]
+        ids = await self.store.save_processed(PLATFORM, [w.result for w in works])
+        out: list[tuple[int, Effect]] = []
+        for work, row_ids in zip(works, ids, strict=True):
+            out.extend(work.later)
+            for planned, row_id in zip(work.planned, row_ids, strict=True):
+                if planned.status == "queued":
+                    out.append((row_id, planned.effect))
+        return out
+
+    async def _triage(self, works: list[Work], now: float) -> None:
+        todo = [w for w in works if w.parsed and w.parsed.message and w.parsed.ignore is None]
+        messages = [w.parsed.message for w in todo if w.parsed and w.parsed.message]
+        if not messages:
+            return
+        outcomes = await self.pipeline.handle_many(messages)
+        tally: dict[tuple[str, str], int] = {}
+        for work, outcome in zip(todo, outcomes, strict=True):
+            assert work.parsed is not None
+            if outcome.message.kind == MessageKind.DM and outcome.message.user_id:
+                self.on_private_message(outcome.message.user_id)
+            work.result.message, work.result.verdict = outcome.message, outcome.verdict
+            previous = None
+            if work.parsed.edited and outcome.message.message_id is not None:
+                previous = await self.store.last_category(
+                    PLATFORM, outcome.message.chat_id or "", outcome.message.message_id
+                )
+            repeat = previous is not None and previous == outcome.verdict.category
+            if outcome.decision.action == Action.MODERATE and not repeat:
+                await self._moderate(work, outcome, work.parsed, previous, tally, now)
+            else:
+                work.planned = plan_outcome(
+                    outcome,
+                    bot_username=self.identity.username,
+                    staff_chat_id=self.config.telegram.staff_chat_id,
+                    repeat=repeat,
+                )
+
+    async def _moderate(
+        self,
+        work: Work,
+        outcome: Outcome,
+        parsed: ParsedUpdate,
+        previous: str | None,
+        tally: dict[tuple[str, str], int],
+        now: float,
+    ) -> None:
+        message, verdict = outcome.message, outcome.verdict
+        skip = self.moderator.skip_reason(message, verdict, parsed.protected)
+        if previous == "complaint":
+            skip = "complaints are never deleted (it was one before the edit)"
+        if skip is not None:
+            log.info("spam not moderated in chat %s: %s", message.chat_id, skip)
+            return
+        assert message.chat_id is not None and message.user_id is not None
+        key = (message.chat_id, message.user_id)
+        if key not in tally:
+            since = datetime.fromtimestamp(now - self.moderator.window_seconds, UTC)
+            tally[key] = await self.store.count_strikes(PLATFORM, key[0], key[1], since)
+        tally[key] += 1
+        plan = self.moderator.plan(message, verdict, tally[key], now)
+        work.result.strikes.append(StrikeRecord(key[0], key[1], plan.label, plan.dry_run))
+        work.planned = [Planned(e) for e in plan.effects]
+        staff = self.config.telegram.staff_chat_id
+        if staff is not None and self.moderator.policy.notify_staff and plan.actions:
+            card = self.moderator.notice(message, verdict, plan)
+            work.planned.append(Planned(staff_card(staff, card)))
+
+    async def _command(self, work: Work, parsed: ParsedUpdate) -> None:
+        """``/start <payload>`` from a deep link: tie the private chat to the comment."""
+        assert parsed.command is not None and parsed.message is not None
+        name, payload = parsed.command
+        ref = parse_payload(payload) if name == "start" else None
+        if ref is None:
+            return
+        message = parsed.message
+        category = await self.store.last_category(PLATFORM, ref[0], ref[1])
+        work.result.events.append(
+            (
+                "moved_to_private",
+                {
+                    "chat_id": ref[0],
+                    "message_id": ref[1],
+                    "user_id": message.user_id,
+                    "category": category,
+                },
+            )
+        )
+        playbooks = self.pipeline.classifier.playbooks
+        playbook = playbooks.categories.get(category or "")
+        if playbook is None or "ask_details" not in playbook.replies:
+            return
+        language = (
+            message.lang_hint
+            if message.lang_hint in playbooks.languages
+            else playbooks.default_language
+        )
+        verdict = Verdict(category or "", (category or "",), language, Sentiment.NEUTRAL, 1.0, ())
+        draft = draft_reply(playbooks, message, verdict, reply_id="ask_details")
+        if draft is not None:
+            work.planned.append(Planned(reply_effect(message, draft.text, draft.language, "")))

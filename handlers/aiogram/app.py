@@ -1,0 +1,91 @@
+"""aiogram's Bot and Dispatcher, built from the config, polling into the runtime.
+
+The Dispatcher only receives: an outer middleware turns each :class:`aiogram.types.Update`
+into Bot API JSON and feeds it to the runtime. Polling runs with ``handle_as_tasks=False``,
+so aiogram asks for the next offset (which confirms the update to Telegram) only after the
+runtime has stored the update.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.types import TelegramObject, Update
+
+from bot.config import Config
+from handlers.aiogram.api import AiogramBotApi
+from handlers.updates import ALLOWED_UPDATES, POLLING_TIMEOUT, Feed, UpdateDict, feed_until_stored
+
+
+def update_to_dict(update: Update) -> UpdateDict:
+    return update.model_dump(mode="json", exclude_none=True, by_alias=True)
+
+
+class AiogramTransport:
+    """The aiogram side of ``cmbot run``: the API client, polling and webhook parsing."""
+
+    framework = "aiogram"
+
+    def __init__(self, config: Config, token: str) -> None:
+        api_url = config.telegram.api_url
+        session = AiohttpSession(
+            api=TelegramAPIServer.from_base(api_url),
+            timeout=config.outbox.request_timeout_seconds,
+        )
+        self.bot = Bot(token, session=session)
+        self.api = AiogramBotApi(self.bot, api_url)
+        self.dispatcher = Dispatcher()
+        self.dispatcher.update.outer_middleware(self._on_update)
+        self.polling_timeout = POLLING_TIMEOUT
+        self._feed: Feed | None = None
+        self._polling: asyncio.Task[None] | None = None
+
+    async def _on_update(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> None:
+        if self._feed is not None and isinstance(event, Update):
+            await feed_until_stored(self._feed, update_to_dict(event))
+
+    def to_update_dict(self, raw: Mapping[str, Any]) -> UpdateDict:
+        """A webhook body, validated by aiogram, in the same shape polling gives."""
+        return update_to_dict(Update.model_validate(dict(raw), context={"bot": self.bot}))
+
+    async def open(self) -> None:
+        """Nothing to prepare: aiogram opens its HTTP session on the first call."""
+
+    async def start_polling(self, feed: Feed) -> None:
+        self._feed = feed
+        self._polling = asyncio.create_task(
+            self.dispatcher.start_polling(
+                self.bot,
+                polling_timeout=self.polling_timeout,
+                handle_as_tasks=False,
+                allowed_updates=ALLOWED_UPDATES,
+                handle_signals=False,
+                close_bot_session=False,
+            ),
+            name="aiogram-polling",
+        )
+
+    async def stop_polling(self) -> None:
+        if self._polling is None:
+            return
+        if not self._polling.done():
+            try:
+                await self.dispatcher.stop_polling()
+            except RuntimeError:  # asked to stop before it really started
+                self._polling.cancel()
+        await asyncio.gather(self._polling, return_exceptions=True)
+        self._polling = None
+
+    async def close(self) -> None:
+        await self.stop_polling()
+        await self.bot.session.close()
