@@ -34,15 +34,18 @@ class Decision:
     reasons: tuple[str, ...] = field(default_factory=tuple)
 
 
-def decide(verdict: Verdict, draft: Draft | None, *, shadow_mode: bool = False) -> Decision:
+def decide(
+    verdict: Verdict, draft: Draft | None, *, shadow_mode: bool = False, private: bool = False
+) -> Decision:
     category = verdict.category
     if category == "spam":
         decision = Decision(Action.MODERATE, None, False, ("spam is removed, never answered",))
     elif category == "complaint":
         action = Action.REPLY if draft else Action.ESCALATE
-        decision = Decision(
-            action, draft, True, ("acknowledge in public fast", "a human works every complaint")
+        first = (
+            "answer in private and ask what is needed" if private else "acknowledge in public fast"
         )
+        decision = Decision(action, draft, True, (first, "a human works every complaint"))
     elif category == "question" and verdict.faq_id and verdict.confidence >= FAQ_AUTO_CONFIDENCE:
         decision = Decision(
             Action.REPLY if draft else Action.ESCALATE,

@@ -1,7 +1,8 @@
 """Draft a reply from the playbook templates, in the customer's language.
 
 The template comes from the verdict's category (its FAQ reply when an FAQ entry matched).
-Among a reply's variants, those missing the fewest variables are preferred, and one is
+Among a reply's variants, those missing the fewest variables (then using the most) are
+preferred, and one is
 picked by a stable hash of the message, so public answers do not all read the same but a
 re-run gives the same draft. A language without a template falls back to the playbooks'
 default language and the draft says so.
@@ -14,8 +15,9 @@ import re
 import string
 from collections.abc import Mapping, Sequence
 
-from bot.domain import Draft, InboundMessage, Verdict
+from bot.domain import Draft, InboundMessage, MessageKind, Verdict
 from bot.playbooks import PlaybookSet
+from bot.playbooks.model import CategoryPlaybook
 from bot.playbooks.validate import template_fields
 
 MISSING = "\x00"
@@ -39,10 +41,16 @@ def _tidy(text: str) -> str:
 
 
 def _pick(variants: Sequence[str], known: Mapping[str, str], seed: str) -> str:
-    """A variant among those missing the fewest variables, stable for a given seed."""
-    missing = [sum(1 for f in template_fields(v) if not known.get(f)) for v in variants]
-    fewest = min(missing)
-    pool = [v for v, m in zip(variants, missing, strict=True) if m == fewest]
+    """A variant missing the fewest variables and, among those, using the most known ones
+    (the most specific answer), stable for a given seed."""
+    ranks = []
+    for variant in variants:
+        fields = set(template_fields(variant))
+        ranks.append(
+            (sum(1 for f in fields if not known.get(f)), -sum(1 for f in fields if known.get(f)))
+        )
+    best = min(ranks)
+    pool = [v for v, rank in zip(variants, ranks, strict=True) if rank == best]
     index = int(hashlib.sha256(seed.encode("utf-8", "replace")).hexdigest(), 16) % len(pool)
     return pool[index]
 
@@ -65,6 +73,14 @@ def template_variables(
     return values
 
 
+def _reply_for(pb: CategoryPlaybook, message: InboundMessage, faq_matched: bool) -> str | None:
+    if faq_matched and pb.faq_reply:
+        return pb.faq_reply
+    if message.kind == MessageKind.DM and pb.dm_reply:
+        return pb.dm_reply
+    return pb.reply
+
+
 def draft_reply(
     playbooks: PlaybookSet,
     message: InboundMessage,
@@ -79,7 +95,7 @@ def draft_reply(
         return None
     faq = next((e for e in pb.faq if e.id == verdict.faq_id), None)
     if reply_id is None:
-        reply_id = pb.faq_reply if faq is not None and pb.faq_reply else pb.reply
+        reply_id = _reply_for(pb, message, faq is not None)
     if reply_id is None or reply_id not in pb.replies:
         return None
     variants = pb.replies[reply_id]

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from bot.classify.classifier import Classifier
 from bot.decide import Decision, decide
-from bot.domain import InboundMessage, Verdict
+from bot.domain import InboundMessage, MessageKind, Verdict
 from bot.drafts import draft_reply
 from bot.storage import Store
 
@@ -49,7 +49,9 @@ class Pipeline:
         outcomes = []
         for message, verdict, inbound_id in zip(messages, verdicts, ids, strict=True):
             draft = draft_reply(self.classifier.playbooks, message, verdict, extra=self.variables)
-            decision = decide(verdict, draft, shadow_mode=self.shadow_mode)
+            decision = decide(
+                verdict, draft, shadow_mode=self.shadow_mode, private=message.kind == MessageKind.DM
+            )
             if self.store is not None and inbound_id is not None:
                 await self.store.record_verdict(inbound_id, verdict)
                 if decision.draft is not None:

@@ -64,3 +64,19 @@ def test_unsure_other_goes_to_a_human() -> None:
     assert "spam" in decision.reasons[0]
     sure = Verdict("other", ("other",), "en", Sentiment.NEUTRAL, 0.9, (), {"spam": 0.1})
     assert decide(sure, None).action == Action.NONE
+
+
+def test_complaint_in_private_asks_details_with_the_order_number(
+    classifier: Classifier, shipped_playbooks: PlaybookSet
+) -> None:
+    from bot.domain import MessageKind
+
+    text = "Ma commande MS-123456 est arrivée cassée, je suis très déçue"
+    dm = InboundMessage(text=text, kind=MessageKind.DM, first_name="Léa")
+    verdict = classifier.classify(dm)
+    assert verdict.category == "complaint"
+    draft = draft_reply(shipped_playbooks, dm, verdict)
+    assert draft is not None and draft.reply_id == "ask_details"
+    assert "MS-123456" in draft.text and "Léa" in draft.text
+    public = InboundMessage(text=text, first_name="Léa")
+    assert draft_reply(shipped_playbooks, public, verdict).reply_id == "ack_public"  # type: ignore[union-attr]

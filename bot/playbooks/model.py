@@ -148,6 +148,8 @@ class CategoryPlaybook(Strict):
     replies: dict[Identifier, dict[LanguageCode, list[NonEmpty]]] = {}
     # The reply drafted for this category (an id from ``replies``); none: escalate only.
     reply: Identifier | None = None
+    # The reply drafted instead in a private chat (DM); none: ``reply`` everywhere.
+    dm_reply: Identifier | None = None
     faq: list[FaqEntry] = []
     faq_reply: Identifier | None = None
     spam: SpamSettings | None = None

@@ -208,7 +208,7 @@ def _check_replies(
         for lang, texts in variants.items():
             for i, text in enumerate(texts):
                 _check_template(c, doc, ("replies", reply_id, lang, i), text, known)
-    for key in ("reply", "faq_reply"):
+    for key in ("reply", "faq_reply", "dm_reply"):
         ref = getattr(pb, key)
         if ref is not None and ref not in pb.replies:
             c.add(
