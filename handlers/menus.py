@@ -8,18 +8,13 @@ from bot.config import Config
 from bot.telegram.ports import BotApi
 
 # (command, description) per language; "" is the default for every other language.
+# Only commands the runtime handles are listed (staff act through the card buttons for now).
 CUSTOMER_COMMANDS: dict[str, list[tuple[str, str]]] = {
-    "": [("start", "Talk to us"), ("help", "What I can do for you")],
-    "fr": [("start", "Nous écrire"), ("help", "Ce que je peux faire pour vous")],
+    "": [("start", "Talk to us")],
+    "fr": [("start", "Nous écrire")],
+    "ru": [("start", "Написать нам")],
 }
-STAFF_COMMANDS: list[tuple[str, str]] = [
-    ("cases", "Open cases, oldest first"),
-    ("report", "Leads, feedback and response times"),
-    ("poll", "Launch a poll"),
-    ("quiz", "Launch a quiz"),
-    ("contest", "Launch a contest"),
-    ("help", "Staff commands"),
-]
+STAFF_COMMANDS: list[tuple[str, str]] = []
 
 
 def command_menus(config: Config) -> list[dict[str, Any]]:
@@ -33,7 +28,7 @@ def command_menus(config: Config) -> list[dict[str, Any]]:
         if language:
             params["language_code"] = language
         calls.append(params)
-    if config.telegram.staff_chat_id is not None:
+    if config.telegram.staff_chat_id is not None and STAFF_COMMANDS:
         calls.append(
             {
                 "commands": [{"command": c, "description": d} for c, d in STAFF_COMMANDS],
