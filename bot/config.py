@@ -86,6 +86,10 @@ class OutboxConfig(Section):
     per_chat_per_second: float = Field(default=1.0, gt=0)
     per_group_per_minute: int = Field(default=20, ge=1)
     global_per_second: float = Field(default=30.0, gt=0)
+    # Seconds of each limit's window, scaled (1 s per chat, 60 s per group, 1 s overall).
+    # Keep 1.0 against Telegram; tests and benchmarks use a smaller scale with a fake server
+    # that enforces the same scaled limits (0.01: the same counts in 0.01 s, 0.6 s, 0.01 s).
+    window_scale: float = Field(default=1.0, gt=0, le=1)
     # Retries for 5xx and timeouts (429 is always waited out and retried).
     max_attempts: int = Field(default=8, ge=1, le=100)
     request_timeout_seconds: float = Field(default=10.0, gt=0)

@@ -113,8 +113,17 @@ class Moderator:
         }
         text = string.Formatter().vformat(template, (), _Default(values)).strip(" ,")
         text = text[:1].upper() + text[1:]
+        # The spam itself is deleted, so the warning goes in its thread: a channel post's
+        # comments or a forum topic (``message_thread_id``), replying to a post's thread root.
         thread = message.thread_id if message.thread_id != message.message_id else None
-        return send_text(message.chat_id or "", text, kind="warn", reply_to=thread)
+        topic = bool(message.extra.get("is_topic_message"))
+        return send_text(
+            message.chat_id or "",
+            text,
+            kind="warn",
+            reply_to=None if topic else thread,
+            thread_id=thread,
+        )
 
     def notice(self, message: InboundMessage, verdict: Verdict, plan: ModerationPlan) -> str:
         """The staff card (HTML, escaped) for a moderated message."""

@@ -50,10 +50,11 @@ class Window:
         return not self._times and not self.in_flight
 
 
-def rate_window(per_second: float, margin: float) -> Window:
-    """``per_second`` as a window: 1.0 -> 1 call per 1 s, 0.5 -> 1 per 2 s, 30 -> 30 per 1 s."""
+def rate_window(per_second: float, margin: float, scale: float = 1.0) -> Window:
+    """``per_second`` as a window: 1.0 -> 1 call per 1 s, 0.5 -> 1 per 2 s, 30 -> 30 per 1 s
+    (``scale``: every span multiplied by it, for tests against a fake with scaled limits)."""
     limit = max(1, math.floor(per_second))
-    return Window(limit, limit / per_second * (1 + margin))
+    return Window(limit, limit / per_second * scale * (1 + margin))
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,8 @@ class RateLimiter:
     def __init__(self, config: OutboxConfig) -> None:
         self.config = config
         self._margin = config.safety_margin
-        self._global = rate_window(config.global_per_second, self._margin)
+        self._scale = config.window_scale
+        self._global = rate_window(config.global_per_second, self._margin, self._scale)
         self._chats: dict[str, Window] = {}
         self._groups: dict[str, Window] = {}
         self._paused: dict[str | None, float] = {}
@@ -83,13 +85,15 @@ class RateLimiter:
             return
         chat = self._chats.get(chat_id)
         if chat is None:
-            chat = self._chats[chat_id] = rate_window(self.config.per_chat_per_second, self._margin)
+            chat = self._chats[chat_id] = rate_window(
+                self.config.per_chat_per_second, self._margin, self._scale
+            )
         yield chat
         if is_group_chat(chat_id):
             group = self._groups.get(chat_id)
             if group is None:
                 group = self._groups[chat_id] = Window(
-                    self.config.per_group_per_minute, 60.0 * (1 + self._margin)
+                    self.config.per_group_per_minute, 60.0 * self._scale * (1 + self._margin)
                 )
             yield group
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -62,19 +63,34 @@ def e2e_config(server: FakeBotApi, framework: str, tmp_path: Path, **outbox: Any
     )
 
 
-@pytest.fixture(params=["aiogram", "ptb"])
-async def bot(
-    request: pytest.FixtureRequest, tmp_path: Path, classifier: Classifier
+@asynccontextmanager
+async def running_bot(
+    server: FakeBotApi, framework: str, tmp_path: Path, classifier: Classifier, **outbox: Any
 ) -> AsyncIterator[Bot]:
+    """A cmbot on ``framework`` connected to ``server`` (outbox settings: ``outbox``)."""
+
     async def runtime_factory(config: Config, api: BotApi) -> Runtime:
         return await build_runtime(config, api, classifier=classifier)
 
-    async with FakeBotApi() as server:
-        server.state.chats[STAFF["id"]] = STAFF
-        config = e2e_config(server, request.param, tmp_path, **FAST_OUTBOX)
-        runner = BotRunner(config, runtime_factory=runtime_factory)
-        await runner.start()
-        try:
-            yield Bot(server, runner, request.param)
-        finally:
-            await runner.stop()
+    server.state.chats[STAFF["id"]] = STAFF
+    config = e2e_config(server, framework, tmp_path, **outbox)
+    runner = BotRunner(config, runtime_factory=runtime_factory)
+    await runner.start()
+    try:
+        yield Bot(server, runner, framework)
+    finally:
+        await runner.stop()
+
+
+@pytest.fixture(params=["aiogram", "ptb"])
+def framework(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+async def bot(framework: str, tmp_path: Path, classifier: Classifier) -> AsyncIterator[Bot]:
+    async with (
+        FakeBotApi() as server,
+        running_bot(server, framework, tmp_path, classifier, **FAST_OUTBOX) as bot,
+    ):
+        yield bot

@@ -78,6 +78,7 @@ class FakeBotApi:
         self.calls: list[Call] = []
         self.faults: list[Fault] = []
         self.limits: TelegramLimits | None = None
+        self.served_at: dict[int, float] = {}  # update_id -> when getUpdates first served it
         self._runner: web.AppRunner | None = None
         self.port = 0
 
@@ -190,7 +191,11 @@ class FakeBotApi:
             self.limits.check(method, params, time.monotonic())
         name = method.lower()
         if name == "getupdates":
-            return await self.queue.get_updates(params)
+            served = await self.queue.get_updates(params)
+            now = time.monotonic()
+            for update in served:
+                self.served_at.setdefault(update["update_id"], now)
+            return served
         if name == "setwebhook":
             return self.queue.set_webhook(params)
         if name == "deletewebhook":

@@ -45,6 +45,7 @@ async def test_first_spam_deleted_and_warned_third_banned(
     warning = next(c for c in api.sent() if c.params["chat_id"] == f.GROUP)
     assert "removed" in warning.params["text"]
     assert warning.params["reply_parameters"] == {"message_id": 100}  # in the post's thread
+    assert warning.params["message_thread_id"] == 100
     assert await count(database, Strike, user_id="555") == 3
     cards = [c.params["text"] for c in api.sent() if c.params["chat_id"] == f.STAFF_CHAT]
     assert len(cards) == 3 and "delete+ban" in cards[-1]
@@ -122,3 +123,35 @@ def test_soft_ban_mutes_for_good_and_mute_steps_have_a_duration() -> None:
 def test_warning_in_the_spammers_language() -> None:
     plan = moderator().plan(MSG, Verdict("spam", ("spam",), "fr", Sentiment.NEUTRAL, 1, ()), 1, 0)
     assert plan.effects[1].params["text"].startswith("Bob, votre message a été retiré")
+
+
+async def test_the_warning_goes_in_the_forum_topic_of_the_spam(
+    make_runtime: Factory, api: RecordingApi
+) -> None:
+    runtime = await make_runtime()
+    topic = f.comment(SPAM_TEXT, uid=559, message_id=310, thread=300, lang="en")
+    body = topic["message"]
+    body["is_topic_message"] = True
+    body["reply_to_message"] = {
+        "message_id": 300,
+        "chat": body["chat"],
+        "date": body["date"],
+        "forum_topic_created": {"name": "Deals", "icon_color": 7322096},
+    }
+    await runtime.feed(topic)
+    await runtime.drain(30)
+    assert actions(api) == ["deleteMessage", "sendMessage"]
+    warning = next(c for c in api.sent() if c.params["chat_id"] == f.GROUP)
+    assert warning.params["message_thread_id"] == 300  # in the topic, not in General
+    assert "reply_parameters" not in warning.params
+
+
+async def test_a_warning_outside_any_thread_has_no_thread(
+    make_runtime: Factory, api: RecordingApi
+) -> None:
+    runtime = await make_runtime()
+    await runtime.feed(f.comment(SPAM_TEXT, uid=560, message_id=320, thread=None, lang="en"))
+    await runtime.drain(30)
+    warning = next(c for c in api.sent() if c.params["chat_id"] == f.GROUP)
+    assert "message_thread_id" not in warning.params
+    assert "reply_parameters" not in warning.params

@@ -1,0 +1,250 @@
+"""Benchmark the whole bot over HTTP: cmbot against a bare echo bot of the same framework.
+
+Usage: ``.venv/bin/python benchmarks/e2e.py [--updates N] [--paced-seconds S]
+[--limits-burst B]``. Prints one JSON object. Everything runs in one process and one event
+loop: the fake Telegram Bot API server (``tests/fakes``) on 127.0.0.1, and the bot under test
+talking to it by long polling with the framework's real client stack. For each framework:
+
+* ``echo`` / ``cmbot`` ``burst``: ``N`` private messages (questions, one per user) are queued,
+  then the bot is started; ``updates_per_s`` is N over the time from the first update served
+  by getUpdates to the last reply received by the fake; ``p50_ms``/``p99_ms`` are per update,
+  from being served to its reply arriving at the fake.
+* ``paced``: one message every 10 ms (100 updates/s) for ``S`` seconds; latency as above.
+* ``ratio``: cmbot's burst updates/s over the echo bot's, same framework, same run.
+* ``limits``: the fake enforces Telegram's real limits (1/s per chat, 20/min per group, 30/s
+  overall; over them: 429) and cmbot runs with its default outbox; a burst of ``B`` private
+  messages (so the 30/s global limit binds); ``replies_per_s`` is the delivered rate from the
+  first reply to the last, against ``limit_per_s``; ``lost`` must be 0, ``violations`` too.
+
+cmbot runs with its real runtime on a fresh SQLite file (WAL) per run, the shipped playbooks,
+and, outside the ``limits`` part, limits high enough never to bind (the echo bot has none).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bot.app import build_classifier  # noqa: E402
+from bot.classify.classifier import Classifier  # noqa: E402
+from bot.config import Config  # noqa: E402
+from bot.telegram.ports import BotApi  # noqa: E402
+from bot.telegram.runtime import build_runtime  # noqa: E402
+from handlers.runner import BotRunner, Runtime  # noqa: E402
+from tests.fakes.bot_api import FakeBotApi  # noqa: E402
+from tests.fakes.updates import JSON, user  # noqa: E402
+
+QUESTION = "Do you ship to Canada? How long does delivery take?"
+NO_LIMITS = {"per_chat_per_second": 1e6, "per_group_per_minute": 10**9, "global_per_second": 1e6}
+Starter = Callable[[FakeBotApi], Any]
+
+
+# -- the bots ------------------------------------------------------------------------------
+
+
+@asynccontextmanager
+async def aiogram_echo(server: FakeBotApi) -> AsyncIterator[None]:
+    from aiogram import Bot, Dispatcher
+    from aiogram.client.session.aiohttp import AiohttpSession
+    from aiogram.client.telegram import TelegramAPIServer
+    from aiogram.types import Message, ReplyParameters
+
+    bot = Bot(server.token, session=AiohttpSession(api=TelegramAPIServer.from_base(server.url)))
+    dispatcher = Dispatcher()
+
+    @dispatcher.message()
+    async def echo(message: Message) -> None:
+        reply = ReplyParameters(message_id=message.message_id)
+        await message.answer(message.text or "?", reply_parameters=reply)
+
+    task = asyncio.create_task(dispatcher.start_polling(bot, handle_signals=False))
+    try:
+        yield
+    finally:
+        await dispatcher.stop_polling()
+        await asyncio.gather(task, return_exceptions=True)
+
+
+@asynccontextmanager
+async def ptb_echo(server: FakeBotApi) -> AsyncIterator[None]:
+    from telegram import ReplyParameters, Update
+    from telegram.ext import Application, ContextTypes, MessageHandler, filters
+
+    async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        assert message is not None
+        await context.bot.send_message(
+            message.chat_id,
+            message.text or "?",
+            reply_parameters=ReplyParameters(message_id=message.message_id),
+        )
+
+    app = Application.builder().token(server.token).base_url(f"{server.url}/bot").build()
+    app.add_handler(MessageHandler(filters.TEXT, echo))
+    await app.initialize()
+    await app.start()
+    assert app.updater is not None
+    await app.updater.start_polling(timeout=10)
+    try:
+        yield
+    finally:
+        await app.updater.stop()
+        await app.stop()
+        await app.shutdown()
+
+
+def cmbot(framework: str, classifier: Classifier, **outbox: Any) -> Starter:
+    @asynccontextmanager
+    async def run(server: FakeBotApi) -> AsyncIterator[None]:
+        async def factory(config: Config, api: BotApi) -> Runtime:
+            return await build_runtime(config, api, classifier=classifier)
+
+        with tempfile.TemporaryDirectory() as tmp:
+            config = Config(
+                playbooks=ROOT / "playbooks",
+                database={"url": f"sqlite:///{tmp}/cmbot.db"},
+                telegram={"framework": framework, "token": server.token, "api_url": server.url},
+                outbox=outbox,
+            )
+            runner = BotRunner(config, runtime_factory=factory)
+            await runner.start()
+            try:
+                yield
+            finally:
+                await runner.stop()
+
+    return run
+
+
+# -- measuring -----------------------------------------------------------------------------
+
+
+def dm(server: FakeBotApi, uid: int) -> JSON:
+    return server.updates.private_message(user(uid, f"U{uid}", language_code="en"), QUESTION)
+
+
+def latencies(server: FakeBotApi, pushed: list[JSON]) -> tuple[list[float], list[float]]:
+    """(latency per answered update in s, reply arrival times) from the fake's records."""
+    by_message = {(u["message"]["chat"]["id"], u["message"]["message_id"]): u for u in pushed}
+    out, arrivals = [], []
+    for call in server.calls_to("sendMessage"):
+        reply = call.params.get("reply_parameters") or {}
+        update = by_message.pop((call.params.get("chat_id"), reply.get("message_id")), None)
+        if call.status == 200 and update is not None:
+            out.append(call.at - server.served_at[update["update_id"]])
+            arrivals.append(call.at)
+    return out, arrivals
+
+
+def pct(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def summary(lat: list[float]) -> dict[str, float]:
+    return {
+        "p50_ms": round(pct(lat, 0.50) * 1000, 2),
+        "p99_ms": round(pct(lat, 0.99) * 1000, 2),
+        "mean_ms": round(statistics.fmean(lat) * 1000, 2) if lat else float("nan"),
+    }
+
+
+async def wait_for(server: FakeBotApi, pushed: list[JSON], timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while len(latencies(server, pushed)[0]) < len(pushed) and time.monotonic() < deadline:
+        await asyncio.sleep(0.02)
+
+
+async def burst(start: Starter, n: int, uid0: int) -> dict[str, Any]:
+    async with FakeBotApi() as server:
+        pushed = server.push_update(*[dm(server, uid0 + i) for i in range(n)])
+        async with start(server):
+            await wait_for(server, pushed, 120)
+        lat, arrivals = latencies(server, pushed)
+        first = min(server.served_at.values())
+        took = max(arrivals) - first if arrivals else float("nan")
+    return {"updates": n, "answered": len(lat), "seconds": round(took, 3),
+            "updates_per_s": round(len(lat) / took, 1), **summary(lat)}  # fmt: skip
+
+
+async def paced(start: Starter, seconds: float, uid0: int, rate: float = 100.0) -> dict[str, Any]:
+    async with FakeBotApi() as server:
+        async with start(server):
+            await asyncio.sleep(0.5)  # started and polling
+            pushed: list[JSON] = []
+            t0 = time.monotonic()
+            for i in range(int(seconds * rate)):
+                await asyncio.sleep(max(0.0, t0 + i / rate - time.monotonic()))
+                pushed += server.push_update(dm(server, uid0 + i))
+            await wait_for(server, pushed, 30)
+        lat, _ = latencies(server, pushed)
+    return {"rate_per_s": rate, "updates": len(pushed), "answered": len(lat), **summary(lat)}
+
+
+async def limited(framework: str, classifier: Classifier, n: int, uid0: int) -> dict[str, Any]:
+    async with FakeBotApi() as server:
+        limits = server.enforce_limits(refuse=True)  # Telegram's real limits
+        pushed = server.push_update(*[dm(server, uid0 + i) for i in range(n)])
+        async with cmbot(framework, classifier)(server):  # the default outbox: real limits
+            await wait_for(server, pushed, n / limits.global_per_second * 2 + 30)
+        _, arrivals = latencies(server, pushed)
+    span = max(arrivals) - min(arrivals) if len(arrivals) > 1 else float("nan")
+    rate = (len(arrivals) - 1) / span
+    refused = sum(c.status == 429 for c in server.calls_to("sendMessage"))
+    return {"updates": n, "delivered": len(arrivals), "lost": n - len(arrivals),
+            "seconds": round(span, 2), "replies_per_s": round(rate, 2),
+            "limit_per_s": limits.global_per_second,
+            "of_limit": round(rate / limits.global_per_second, 3),
+            "violations": len(limits.violations),
+            "refused_429": refused}  # fmt: skip
+
+
+async def main(args: argparse.Namespace) -> dict[str, Any]:
+    classifier = build_classifier(Config(playbooks=ROOT / "playbooks"))
+    echoes = {"aiogram": aiogram_echo, "ptb": ptb_echo}
+    out: dict[str, Any] = {
+        "python": platform.python_version(),
+        "machine": platform.machine(),
+        "updates": args.updates,
+        "paced_seconds": args.paced_seconds,
+    }
+    for framework, echo in echoes.items():
+        bot = cmbot(framework, classifier, **NO_LIMITS)
+        await burst(echo, 200, 1_000_000)  # warm-up: imports, connections
+        await burst(bot, 200, 1_100_000)
+        result: dict[str, Any] = {
+            "echo": {"burst": await burst(echo, args.updates, 2_000_000),
+                     "paced": await paced(echo, args.paced_seconds, 3_000_000)},
+            "cmbot": {"burst": await burst(bot, args.updates, 4_000_000),
+                      "paced": await paced(bot, args.paced_seconds, 5_000_000)},
+        }  # fmt: skip
+        result["ratio"] = round(
+            result["cmbot"]["burst"]["updates_per_s"] / result["echo"]["burst"]["updates_per_s"],
+            3,
+        )
+        result["limits"] = await limited(framework, classifier, args.limits_burst, 6_000_000)
+        out[framework] = result
+    return out
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--updates", type=int, default=1000)
+    parser.add_argument("--paced-seconds", type=float, default=5.0)
+    parser.add_argument("--limits-burst", type=int, default=450)
+    print(json.dumps(asyncio.run(main(parser.parse_args())), indent=2))
