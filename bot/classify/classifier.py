@@ -16,6 +16,7 @@ import scipy.sparse as sp
 
 from bot.classify.checks import faq_check, keyword_checks, negation_tokens, pattern_checks
 from bot.classify.combine import (
+    COMPLAINT,
     OTHER,
     SPAM,
     TRUSTED_MODEL_POSITIVES,
@@ -23,6 +24,7 @@ from bot.classify.combine import (
     combine,
     model_score,
 )
+from bot.classify.complaint_rules import BACKED_MODEL, complaint_checks
 from bot.classify.model_cache import trained_model
 from bot.classify.playbook_index import (
     build_phrase_index,
@@ -150,11 +152,12 @@ class Classifier:
         return self._faq.best_of(products[:, :n_faq]), spam.best_of(products[:, n_faq:])
 
     def _trusted(self) -> frozenset[str]:
-        """Categories whose model learnt from enough labelled positives to be trusted."""
+        """Categories whose model learnt from enough labelled positives (not playbook
+        examples) to be trusted."""
         if self._trusted_categories is None:
-            sizes = self.model.sizes
+            model = self.model
             self._trusted_categories = frozenset(
-                c for c, (pos, _) in sizes.items() if pos >= TRUSTED_MODEL_POSITIVES
+                c for c in model.sizes if model.labelled.get(c, 0) >= TRUSTED_MODEL_POSITIVES
             )
         return self._trusted_categories
 
@@ -191,6 +194,8 @@ class Classifier:
         trusted = self._trusted()
         for category, probability in probabilities.items():
             score = model_score(probability, trusted=category in trusted)
+            if category == COMPLAINT and category not in trusted and probability >= BACKED_MODEL:
+                score = probability  # :mod:`.complaint_rules` asks it for backing
             if score > 0:
                 checks.append(
                     CheckHit("model", category, score, {"probability": round(probability, 3)})
@@ -207,6 +212,7 @@ class Classifier:
             checks += spam_signals(ctx, spam.spam)
         # ``folded`` is exactly ``match_key(message.text)``.
         correction = self._corrections.get(norm.folded) if self._corrections else None
+        checks = complaint_checks(checks, sentiment, trusted=COMPLAINT in trusted)
         context = Context(language, sentiment, variables, faq_id, trusted)
         return combine(self.playbooks, self.categories, checks, correction, context)
 

@@ -32,6 +32,10 @@ TRUSTED_MODEL_POSITIVES = 150
 CONFIDENT_MODEL = 0.8
 
 
+#: A complaint label needs this much when the complaint model is trusted: its probability
+#: already holds what the weak checks say, so their noisy-or on top over-fires.
+TRUSTED_COMPLAINT_THRESHOLD = 0.65
+
 #: An untrusted model (a few dozen playbook examples) speaks only from this probability on.
 UNTRUSTED_MODEL_MIN = 0.6
 
@@ -102,7 +106,10 @@ def combine(
     labels = []
     for pb in playbooks.by_priority():
         category = pb.category
-        if category == OTHER or scores[category] < pb.threshold:
+        threshold = pb.threshold
+        if category == COMPLAINT and category in ctx.model_trusted:
+            threshold = max(threshold, TRUSTED_COMPLAINT_THRESHOLD)
+        if category == OTHER or scores[category] < threshold:
             continue
         if (
             category == SPAM

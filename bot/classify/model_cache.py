@@ -24,7 +24,7 @@ import sklearn
 from bot.classify.features import FEATURES_VERSION
 from bot.classify.text_model import TextModel, TrainingRow, rows_fingerprint
 
-MODEL_VERSION = "text-model-4"
+MODEL_VERSION = "text-model-5"
 MEMORY_SLOTS = 8
 _memory: OrderedDict[str, TextModel] = OrderedDict()
 

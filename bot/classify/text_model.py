@@ -98,9 +98,16 @@ class TextModel:
     model's ``predict_proba`` (same sums in the same order), without its per-call checks.
     """
 
-    def __init__(self, models: dict[str, LogisticRegression], sizes: dict[str, tuple[int, int]]):
+    def __init__(
+        self,
+        models: dict[str, LogisticRegression],
+        sizes: dict[str, tuple[int, int]],
+        labelled: dict[str, int] | None = None,
+    ):
         self.categories = list(models)
         self.sizes = sizes  # category -> (positives, negatives) it was trained on
+        # category -> positives from labelled data (``--train``, corrections), not playbooks
+        self.labelled = labelled or {}
         self.coef = np.zeros((N_FEATURES, len(models)), dtype=np.float64)
         self.intercept = np.zeros(len(models), dtype=np.float64)
         for i, model in enumerate(models.values()):
@@ -119,11 +126,14 @@ class TextModel:
     @classmethod
     def train(cls, rows: Iterable[TrainingRow], categories: Sequence[str]) -> TextModel:
         per_category: dict[str, tuple[list[str], list[int]]] = {c: ([], []) for c in categories}
+        labelled = dict.fromkeys(categories, 0)
         for row in rows:
             for category, positive in targets(row.label, categories, row.exclusive).items():
                 texts, labels = per_category[category]
                 texts.append(row.text)
                 labels.append(1 if positive else 0)
+                if positive and not row.exclusive:
+                    labelled[category] += 1
         models: dict[str, LogisticRegression] = {}
         sizes: dict[str, tuple[int, int]] = {}
         for category, (texts, labels) in per_category.items():
@@ -143,7 +153,7 @@ class TextModel:
             model.fit(matrix, np.asarray(labels))
             models[category] = model
             sizes[category] = (positives, negatives)
-        return cls(models, sizes)
+        return cls(models, sizes, labelled)
 
 
 def rows_fingerprint(rows: Sequence[TrainingRow]) -> str:
