@@ -39,16 +39,6 @@ def most_in_any_window(times: list[float], span: float) -> int:
 
 
 @pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
-
-
-@pytest.fixture
-def api(clock: FakeClock) -> RecordingApi:
-    return RecordingApi(clock)
-
-
-@pytest.fixture
 async def outbox(database: Database, api: RecordingApi, clock: FakeClock) -> Outbox:
     box = Outbox(Store(database), api, clock, OutboxConfig())
     yield box  # type: ignore[misc]
