@@ -26,8 +26,9 @@ from bot.playbooks import PlaybookSet
 OTHER = "other"
 SPAM = "spam"
 COMPLAINT = "complaint"
-#: The model's spam probability counts as a signal only when it learnt from this many spam rows.
-TRUSTED_MODEL_POSITIVES = 150
+#: A model counts as trusted (its spam probability is a signal, its complaint threshold rises)
+#: once it learnt from this many labelled positives (--train rows, corrections).
+TRUSTED_MODEL_POSITIVES = 100
 #: A trusted model at least this sure is enough evidence on its own.
 CONFIDENT_MODEL = 0.8
 
