@@ -72,6 +72,10 @@ class TelegramConfig(Section):
     new_member_hours: float = Field(default=24.0, gt=0)
     # An update whose processing crashed the bot this many times is set aside as failed.
     max_update_attempts: int = Field(default=3, ge=1)
+    # How often (seconds) scheduled jobs (SLA timers, follow-ups, polls to close) are checked.
+    tick_seconds: float = Field(default=5.0, ge=0)
+    # Signs button data; default: a random secret kept in the database.
+    button_secret: SecretStr | None = None
 
 
 class ModerationConfig(Section):
@@ -111,6 +115,18 @@ class TriageConfig(Section):
     shadow_mode: bool = False
 
 
+class CasesConfig(Section):
+    """Cases and the staff desk (issue: drafted replies, cases, staff chat, handoff)."""
+
+
+class EngagementConfig(Section):
+    """Polls, quizzes and contests."""
+
+
+class ReportsConfig(Section):
+    """Leads and reports."""
+
+
 class LoggingConfig(Section):
     level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
@@ -128,6 +144,9 @@ class Config(BaseSettings):
     outbox: OutboxConfig = Field(default_factory=OutboxConfig)
     triage: TriageConfig = Field(default_factory=TriageConfig)
     logging: LoggingConfig = Field(default_factory=LoggingConfig)
+    cases: CasesConfig = Field(default_factory=CasesConfig)
+    engagement: EngagementConfig = Field(default_factory=EngagementConfig)
+    reports: ReportsConfig = Field(default_factory=ReportsConfig)
 
     @classmethod
     def settings_customise_sources(

@@ -32,6 +32,7 @@ CASE_STATUSES = ("new", "waiting_customer", "waiting_staff", "resolved", "closed
 LEAD_STATUSES = ("new", "contacted", "qualified", "won", "lost")
 ENGAGEMENT_KINDS = ("poll", "quiz", "contest")
 ENGAGEMENT_STATUSES = ("draft", "scheduled", "open", "closed", "cancelled")
+JOB_STATUSES = ("pending", "done", "failed", "cancelled")
 OUTBOUND_STATUSES = ("drafted", "queued", "sending", "sent", "failed", "cancelled")
 
 

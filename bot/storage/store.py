@@ -15,14 +15,28 @@ from sqlalchemy import func, select
 from bot import domain
 from bot.storage import models as m
 from bot.storage.store_base import StoreBase
+from bot.storage.store_cases import CaseStore
+from bot.storage.store_engagement import EngagementStore
+from bot.storage.store_jobs import JobStore
 from bot.storage.store_moderation import ModerationStore
 from bot.storage.store_people import PeopleStore
+from bot.storage.store_reports import ReportStore
 from bot.storage.store_runtime import RuntimeStore
 from bot.storage.store_updates import UpdateStore
 from bot.storage.types import exact_bytes, restore_text
 
 
-class Store(RuntimeStore, ModerationStore, PeopleStore, UpdateStore, StoreBase):
+class Store(
+    CaseStore,
+    EngagementStore,
+    ReportStore,
+    JobStore,
+    RuntimeStore,
+    ModerationStore,
+    PeopleStore,
+    UpdateStore,
+    StoreBase,
+):
     """Reads and writes cmbot's records in a :class:`Database` (already upgraded).
 
     Contacts and chats come from :class:`~bot.storage.store_people.PeopleStore`, raw updates

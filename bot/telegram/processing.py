@@ -7,7 +7,7 @@ import contextlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.config import Config
@@ -17,22 +17,30 @@ from bot.drafts import draft_reply
 from bot.errors import CmbotError
 from bot.pipeline import Outcome, Pipeline
 from bot.storage import Store
+from bot.storage.store_jobs import JobResult
 from bot.storage.store_runtime import ProcessedUpdate, StrikeRecord
 from bot.telegram.effects import Effect, parse_payload, staff_card
 from bot.telegram.members import MemberTracker
 from bot.telegram.moderation import Moderator
 from bot.telegram.ports import Clock
 from bot.telegram.reactions import Planned, plan_outcome, reply_effect
-from bot.telegram.staff import handle_callback
+from bot.telegram.routing import (
+    Command,
+    Context,
+    Dispatcher,
+    Identity,
+    Reaction,
+    StaffMessage,
+    Triaged,
+    Where,
+)
 from bot.telegram.updates import PLATFORM, ParseContext, ParsedUpdate, parse_update
 
 log = logging.getLogger("cmbot.telegram")
 
 
-@dataclass
-class Identity:
-    bot_id: int | None = None
-    username: str = ""
+JOB_ATTEMPTS = 5
+JOBS_PER_RUN = 200
 
 
 @dataclass
@@ -43,6 +51,11 @@ class Work:
     parsed: ParsedUpdate | None = None
     planned: list[Planned] = field(default_factory=list)
     later: list[tuple[int, Effect]] = field(default_factory=list)  # already stored calls
+
+    def react(self, reaction: Reaction) -> None:
+        self.planned.extend(reaction.planned)
+        self.later.extend(reaction.later)
+        self.result.events.extend(reaction.events)
 
 
 class Processor:
@@ -55,10 +68,24 @@ class Processor:
         config: Config,
         clock: Clock,
         identity: Identity,
+        dispatcher: Dispatcher,
     ) -> None:
         self.store, self.pipeline, self.moderator = store, pipeline, moderator
         self.members, self.config, self.clock, self.identity = members, config, clock, identity
+        self.dispatcher = dispatcher
+        self.secret = b""  # signs button data; set by the runtime at start
         self.on_private_message: Callable[[str], None] = lambda _user_id: None
+
+    def handler_context(self, now: float | None = None) -> Context:
+        return Context(
+            self.store,
+            self.config,
+            self.pipeline,
+            self.clock,
+            self.identity,
+            self.secret,
+            self.clock.time() if now is None else now,
+        )
 
     async def process_safely(
         self, batch: list[tuple[int, dict[str, Any]]]
@@ -90,6 +117,7 @@ class Processor:
             bot_id=self.identity.bot_id,
             staff_user_ids=frozenset(tg.staff_user_ids),
             staff_chat_id=tg.staff_chat_id,
+            bot_username=self.identity.username,
             watched_chats=frozenset(tg.watched_chats),
             is_new_member=self.members.is_new,
         )
@@ -111,21 +139,26 @@ class Processor:
             for chat_id, user_id in work.parsed.joins:
                 self.members.joined(chat_id, user_id, now)
                 work.result.joins.append((chat_id, user_id, datetime.fromtimestamp(now, UTC)))
-        await self._triage(works, now)
+        hctx = self.handler_context(now)
+        await self._triage(works, now, hctx)
         for work in works:
             parsed = work.parsed
             if parsed is None:
                 continue
             if parsed.callback is not None:
-                work.planned, work.later = await handle_callback(
-                    self.store, self.config, parsed.callback
-                )
+                work.react(await self.dispatcher.callback(hctx, parsed.callback))
             elif parsed.command is not None and parsed.message is not None:
-                await self._command(work, parsed)
-            elif parsed.details.get("business_connection_id") and parsed.message is None:
-                work.result.events.append(("business_connection", dict(parsed.details)))
-            elif parsed.kind.value == "poll_answer":
-                work.result.events.append(("poll_answer", dict(parsed.details)))
+                await self._command(work, parsed, hctx)
+            elif parsed.message is not None and parsed.ignore == "staff chat":
+                reply_to = parsed.details.get("reply_to_message_id")
+                staff = StaffMessage(parsed.message, _str(reply_to), parsed)
+                work.react(await self.dispatcher.staff_message(hctx, staff))
+            elif parsed.message is None or parsed.ignore is not None:
+                if parsed.details.get("business_connection_id") and parsed.message is None:
+                    work.result.events.append(("business_connection", dict(parsed.details)))
+                elif parsed.kind.value == "poll_answer":
+                    work.result.events.append(("poll_answer", dict(parsed.details)))
+                work.react(await self.dispatcher.update(hctx, parsed))
             work.result.outbound = [p.effect.record(p.status) for p in work.planned]
         ids = await self.store.save_processed(PLATFORM, [w.result for w in works])
         out: list[tuple[int, Effect]] = []
@@ -136,7 +169,7 @@ class Processor:
                     out.append((row_id, planned.effect))
         return out
 
-    async def _triage(self, works: list[Work], now: float) -> None:
+    async def _triage(self, works: list[Work], now: float, hctx: Context) -> None:
         todo = [w for w in works if w.parsed and w.parsed.message and w.parsed.ignore is None]
         messages = [w.parsed.message for w in todo if w.parsed and w.parsed.message]
         if not messages:
@@ -161,8 +194,13 @@ class Processor:
                     outcome,
                     bot_username=self.identity.username,
                     staff_chat_id=self.config.telegram.staff_chat_id,
+                    sign=hctx.sign,
                     repeat=repeat,
                 )
+            triaged = Triaged(outcome, work.parsed, work.planned)
+            reaction = await self.dispatcher.outcome(hctx, triaged)
+            work.planned = triaged.planned
+            work.react(reaction)
 
     async def _moderate(
         self,
@@ -194,14 +232,27 @@ class Processor:
             card = self.moderator.notice(message, verdict, plan)
             work.planned.append(Planned(staff_card(staff, card)))
 
-    async def _command(self, work: Work, parsed: ParsedUpdate) -> None:
-        """``/start <payload>`` from a deep link: tie the private chat to the comment."""
+    async def _command(self, work: Work, parsed: ParsedUpdate, hctx: Context) -> None:
+        """A command for a router; else ``/start <payload>`` from a deep link, which ties the
+        private chat to the comment."""
         assert parsed.command is not None and parsed.message is not None
         name, payload = parsed.command
-        ref = parse_payload(payload) if name == "start" else None
+        message = parsed.message
+        where: Where = "group"
+        staff_chat = self.config.telegram.staff_chat_id
+        if staff_chat is not None and message.chat_id == str(staff_chat):
+            where = "staff"
+        elif message.kind == MessageKind.DM:
+            where = "private"
+        reply_to = _str(parsed.details.get("reply_to_message_id"))
+        command = Command(name, payload, where, message, reply_to)
+        reaction = await self.dispatcher.command(hctx, command)
+        if reaction is not None:
+            work.react(reaction)
+            return
+        ref = parse_payload(payload) if name == "start" and where == "private" else None
         if ref is None:
             return
-        message = parsed.message
         category = await self.store.last_category(PLATFORM, ref[0], ref[1])
         work.result.events.append(
             (
@@ -227,3 +278,53 @@ class Processor:
         draft = draft_reply(playbooks, message, verdict, reply_id="ask_details")
         if draft is not None:
             work.planned.append(Planned(reply_effect(message, draft.text, draft.language, "")))
+
+    # -- scheduled jobs -----------------------------------------------------------------
+
+    async def run_jobs(self, now: float | None = None) -> list[tuple[int, Effect]]:
+        """Run the jobs due by ``now`` (default: the clock); return the calls to send."""
+        now = self.clock.time() if now is None else now
+        hctx = self.handler_context(now)
+        jobs = await self.store.due_jobs(hctx.now_dt, JOBS_PER_RUN)
+        results: list[JobResult] = []
+        later: list[tuple[int, Effect]] = []
+        planned_per_job: list[list[Planned]] = []
+        for job in jobs:
+            try:
+                reaction = await self.dispatcher.job(hctx, job)
+            except Exception as exc:
+                log.exception("scheduled job %s (%s) failed", job.key, job.kind)
+                tries = job.attempts + 1
+                retry = tries < JOB_ATTEMPTS
+                results.append(
+                    JobResult(
+                        job.id,
+                        "pending" if retry else "failed",
+                        f"{type(exc).__name__}: {exc}"[:500],
+                        due_at=hctx.now_dt + timedelta(seconds=30 * 2**tries) if retry else None,
+                    )
+                )
+                planned_per_job.append([])
+                continue
+            results.append(
+                JobResult(
+                    job.id,
+                    outbound=[p.effect.record(p.status) for p in reaction.planned],
+                    events=list(reaction.events),
+                )
+            )
+            planned_per_job.append(reaction.planned)
+            later.extend(reaction.later)
+        ids = await self.store.save_job_results(results)
+        out = list(later)
+        for planned, row_ids in zip(planned_per_job, ids, strict=True):
+            out.extend(
+                (row_id, p.effect)
+                for p, row_id in zip(planned, row_ids, strict=True)
+                if p.status == "queued"
+            )
+        return out
+
+
+def _str(value: Any) -> str | None:
+    return None if value is None else str(value)

@@ -3,6 +3,7 @@ the playbook's reply invites to private), drafts for approval, and staff cards."
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.decide import Action
@@ -29,7 +30,7 @@ PRIVATE_BUTTON = {
     "es": "✉️ Escríbenos en privado",
 }
 BADGES = {"complaint": "🔴", "question": "❓", "lead": "💰", "praise": "💚", "spam": "🛡"}
-APPROVE, REJECT = "cmbot:a", "cmbot:r"
+APPROVE, REJECT = "a", "r"  # button codes (see bot.telegram.staff)
 
 
 @dataclass(frozen=True)
@@ -66,10 +67,11 @@ def plan_outcome(
     *,
     bot_username: str,
     staff_chat_id: int | None,
+    sign: Callable[..., str],
     repeat: bool = False,
 ) -> list[Planned]:
-    """The effects of a (non-spam) outcome. ``repeat``: an edit with an unchanged category
-    (no second reply, no second card)."""
+    """The effects of a (non-spam) outcome. ``sign(code, *args)`` makes button data;
+    ``repeat``: an edit with an unchanged category (no second reply, no second card)."""
     decision, message = outcome.decision, outcome.message
     if repeat or (decision.action in (Action.MODERATE, Action.NONE) and not decision.escalate):
         return []
@@ -83,10 +85,10 @@ def plan_outcome(
     if staff_chat_id is not None and (decision.escalate or decision.action == Action.APPROVE):
         buttons = None
         if decision.action == Action.APPROVE and reply is not None:
-            ref = f"{message.chat_id}:{message.message_id}"
+            ref = (message.chat_id or "", message.message_id or "")
             buttons = [
-                [callback_button("✅ Send", f"{APPROVE}:{ref}")],
-                [callback_button("✖️ Reject", f"{REJECT}:{ref}")],
+                [callback_button("✅ Send", sign(APPROVE, *ref))],
+                [callback_button("✖️ Reject", sign(REJECT, *ref))],
             ]
         card = case_card(outcome, reply.text if reply else None)
         planned.append(Planned(staff_card(staff_chat_id, card, buttons)))

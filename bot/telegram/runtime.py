@@ -6,6 +6,7 @@
     await runtime.start()       # getMe, resume unfinished updates and unsent calls, workers
     await runtime.feed(update)  # a Bot API Update dict; returns once it is stored
     await runtime.drain()       # everything fed so far processed, every call sent or failed
+    await runtime.run_due_jobs()  # scheduled jobs due now (a ticker also does it every tick)
     await runtime.stop()        # graceful: what is not done stays stored for the next start
 
 Durability: :meth:`TelegramRuntime.feed` returns only when the raw update is committed (group
@@ -35,17 +36,20 @@ from bot.storage import Database, Store
 from bot.storage.store_runtime import ProcessedUpdate
 from bot.telegram.batching import Batcher
 from bot.telegram.clock import SystemClock
-from bot.telegram.effects import DEEP_LINK_MARK
+from bot.telegram.effects import DEEP_LINK_MARK, Effect
+from bot.telegram.features import feature_routers
 from bot.telegram.members import MemberTracker
 from bot.telegram.moderation import Moderator
 from bot.telegram.outbox import Outbox
 from bot.telegram.playbook_policy import moderation_policy
 from bot.telegram.ports import BotApi, Clock
-from bot.telegram.processing import Identity, Processor
+from bot.telegram.processing import Processor
+from bot.telegram.routing import Dispatcher, Identity, Router
 from bot.telegram.updates import PLATFORM
 
 log = logging.getLogger("cmbot.telegram")
 MAX_BATCH = 256
+TICK: tuple[int, dict[str, Any]] = (-1, {})  # a queue item: run the due jobs
 
 
 class TelegramRuntime:
@@ -58,6 +62,7 @@ class TelegramRuntime:
         clock: Clock,
         *,
         own_database: bool = False,
+        routers: Sequence[Router] | None = None,
     ) -> None:
         self.config, self.api, self.store, self.pipeline, self.clock = (
             config,
@@ -76,8 +81,16 @@ class TelegramRuntime:
             moderation_policy(playbooks), config.moderation, playbooks.settings.brand
         )
         self.outbox = Outbox(store, api, clock, config.outbox)
+        self.dispatcher = Dispatcher(feature_routers() if routers is None else routers)
         self.processor = Processor(
-            store, pipeline, moderator, self.members, config, clock, self.identity
+            store,
+            pipeline,
+            moderator,
+            self.members,
+            config,
+            clock,
+            self.identity,
+            self.dispatcher,
         )
         self.processor.on_private_message = self.outbox.unblock
         self._intake: Batcher[tuple[str, dict[str, Any]], tuple[int, bool]] = Batcher(self._store)
@@ -86,6 +99,8 @@ class TelegramRuntime:
         self._processed = asyncio.Event()
         self._processed.set()
         self._worker: asyncio.Task[None] | None = None
+        self._ticker: asyncio.Task[None] | None = None
+        self._lock = asyncio.Lock()  # one batch or one round of jobs at a time
         self._accepting = False
 
     @property
@@ -100,6 +115,7 @@ class TelegramRuntime:
         if not isinstance(me, dict) or not me.get("username"):
             raise TransportError(f"getMe answered {me!r}; check the bot token", method="getMe")
         self.identity.bot_id, self.identity.username = me.get("id"), str(me["username"])
+        self.processor.secret = await self._button_secret()
         since = datetime.fromtimestamp(
             self.clock.time() - self.config.telegram.new_member_hours * 3600, UTC
         )
@@ -112,6 +128,8 @@ class TelegramRuntime:
         resumed = await self._resume_updates()
         self._accepting = True
         self._worker = asyncio.create_task(self._work(), name="cmbot-processor")
+        if self.config.telegram.tick_seconds > 0:
+            self._ticker = asyncio.create_task(self._tick(), name="cmbot-ticker")
         log.info(
             "@%s started: %d unfinished updates resumed, %d queued calls to send",
             self.bot_username,
@@ -139,6 +157,10 @@ class TelegramRuntime:
         """Stop taking updates into processing, finish what fits in the grace period (``timeout``,
         default ``outbox.shutdown_grace_seconds``); the rest stays stored for the next start."""
         self._accepting = False
+        if self._ticker is not None:
+            self._ticker.cancel()
+            await asyncio.gather(self._ticker, return_exceptions=True)
+            self._ticker = None
         grace = self.config.outbox.shutdown_grace_seconds if timeout is None else timeout
         try:
             await self.drain(grace)
@@ -177,18 +199,51 @@ class TelegramRuntime:
 
     # -- processing ---------------------------------------------------------------------
 
+    async def _button_secret(self) -> bytes:
+        configured = self.config.telegram.button_secret
+        if configured is not None:
+            return hashlib.sha256(configured.get_secret_value().encode()).digest()
+        return await self.store.secret()
+
     async def _work(self) -> None:
         while True:
-            batch = [await self._queue.get()]
-            while len(batch) < MAX_BATCH and not self._queue.empty():
-                batch.append(self._queue.get_nowait())
+            items = [await self._queue.get()]
+            while len(items) < MAX_BATCH and not self._queue.empty():
+                items.append(self._queue.get_nowait())
+            batch = [item for item in items if item is not TICK]
             try:
-                for row, effect in await self.processor.process_safely(batch):
-                    self.outbox.put(row, effect)
+                async with self._lock:
+                    if batch:
+                        for row, effect in await self.processor.process_safely(batch):
+                            self.outbox.put(row, effect)
+                    if len(batch) < len(items):
+                        await self._run_jobs()
             finally:
                 self._unprocessed -= len(batch)
                 if self._unprocessed == 0:
                     self._processed.set()
+
+    async def _tick(self) -> None:
+        """Every ``telegram.tick_seconds`` of real time, ask the worker to run due jobs."""
+        while True:
+            await asyncio.sleep(self.config.telegram.tick_seconds)
+            if TICK not in self._queue._queue:  # type: ignore[attr-defined]
+                self._queue.put_nowait(TICK)
+
+    async def _run_jobs(self) -> list[tuple[int, Effect]]:
+        try:
+            calls = await self.processor.run_jobs()
+        except CmbotError as exc:
+            log.error("running scheduled jobs failed (tried again at the next tick): %s", exc)
+            return []
+        for row, effect in calls:
+            self.outbox.put(row, effect)
+        return calls
+
+    async def run_due_jobs(self) -> int:
+        """Run the scheduled jobs due now (by the runtime's clock); return the calls queued."""
+        async with self._lock:
+            return len(await self._run_jobs())
 
     async def drain(self, timeout: float | None = None) -> None:
         """Wait until every update fed so far is processed and every call sent or failed."""

@@ -1,42 +1,44 @@
-"""Staff buttons: approve or reject a drafted reply. Staff roles are checked on every press."""
+"""Staff buttons on drafted replies: send or reject. Only staff may press them."""
 
 from __future__ import annotations
 
-from bot.config import Config
-from bot.storage import Store
 from bot.storage.store_outbound import OutboundChange
-from bot.telegram.effects import Effect, answer_callback
-from bot.telegram.reactions import APPROVE, REJECT, Planned
-from bot.telegram.updates import PLATFORM, Callback
+from bot.telegram.effects import Effect
+from bot.telegram.reactions import APPROVE, REJECT
+from bot.telegram.routing import Context, Press, Reaction, Router
+from bot.telegram.updates import PLATFORM
+
+router = Router("drafts")
 
 
-async def handle_callback(
-    store: Store, config: Config, callback: Callback
-) -> tuple[list[Planned], list[tuple[int, Effect]]]:
-    """Planned effects (the answer to the press) and already stored calls to send now."""
-    parts = callback.data.split(":")
-    if len(parts) != 4 or f"{parts[0]}:{parts[1]}" not in (APPROVE, REJECT):
-        return [Planned(answer_callback(callback.id))], []
-    action, chat_id, message_id = f"{parts[0]}:{parts[1]}", parts[2], parts[3]
-    if (
-        not callback.user_id.isdigit()
-        or int(callback.user_id) not in config.telegram.staff_user_ids
-    ):
-        return [Planned(answer_callback(callback.id, "Only staff can do this."))], []
+@router.callback(APPROVE, staff_only=True)
+async def approve(ctx: Context, press: Press) -> Reaction:
+    return await _decide(ctx, press, send=True)
+
+
+@router.callback(REJECT, staff_only=True)
+async def reject(ctx: Context, press: Press) -> Reaction:
+    return await _decide(ctx, press, send=False)
+
+
+async def _decide(ctx: Context, press: Press, *, send: bool) -> Reaction:
+    if len(press.args) != 2:
+        return Reaction().add(press.answer("This button has expired."))
+    chat_id, message_id = press.args
+    store = ctx.store
     inbound_id = await store.find_inbound(PLATFORM, chat_id, message_id)
     drafts = await store.outbound_rows(("drafted",), inbound_id=inbound_id) if inbound_id else []
     if not drafts:
-        return [Planned(answer_callback(callback.id, "Already handled."))], []
-    status = "queued" if action == APPROVE else "cancelled"
+        return Reaction().add(press.answer("Already handled."))
+    status = "queued" if send else "cancelled"
     await store.set_outbound([OutboundChange(row.id, status) for row in drafts])
-    text = "Sent ✓" if action == APPROVE else "Rejected ✓"
-    later = [(row.id, Effect.from_row(row)) for row in drafts] if action == APPROVE else []
-    return [Planned(answer_callback(callback.id, text))], later
-
-
-def is_staff(config: Config, callback: Callback) -> bool:
-    """A listed staff user; with no list, anyone pressing in the staff chat."""
-    tg = config.telegram
-    if tg.staff_user_ids:
-        return callback.user_id.isdigit() and int(callback.user_id) in tg.staff_user_ids
-    return tg.staff_chat_id is not None and callback.chat_id == str(tg.staff_chat_id)
+    out = Reaction().add(press.answer("Sent ✓" if send else "Rejected ✓"))
+    out.event(
+        "draft_sent" if send else "draft_rejected",
+        chat_id=chat_id,
+        message_id=message_id,
+        by=press.user_id,
+    )
+    if send:
+        out.later.extend((row.id, Effect.from_row(row)) for row in drafts)
+    return out

@@ -33,6 +33,7 @@ class UpdateKind(StrEnum):
     CHAT_MEMBER = "chat_member"
     MY_CHAT_MEMBER = "my_chat_member"
     POLL_ANSWER = "poll_answer"
+    POLL = "poll"
     OTHER = "other"
 
 
@@ -56,6 +57,7 @@ class ParseContext:
     bot_id: int | None = None
     staff_user_ids: frozenset[int] = frozenset()
     staff_chat_id: int | None = None
+    bot_username: str = ""  # commands addressed to another bot (/cmd@other_bot) are not ours
     watched_chats: frozenset[int] = frozenset()  # empty: every chat
     # (chat id, user id, unix time) -> is this one of a new member's first messages?
     is_new_member: Callable[[str, str, float], bool] = lambda _c, _u, _t: False
@@ -80,7 +82,7 @@ class ParsedUpdate:
     protected: bool = False  # triaged, never moderated
     joins: tuple[tuple[str, str], ...] = ()  # (chat id, user id) of members who joined
     callback: Callback | None = None
-    command: tuple[str, str] | None = None  # ("start", payload) for a DM command
+    command: tuple[str, str] | None = None  # ("start", payload): a command to this bot
     details: dict[str, Any] = field(default_factory=dict)
 
 
@@ -148,7 +150,35 @@ def parse_update(update: Mapping[str, Any], ctx: ParseContext | None = None) -> 
             "option_ids": body.get("option_ids") or [],
         }
         return ParsedUpdate(update_id, kind, details=details)
+    if kind is UpdateKind.POLL:
+        details = {
+            "poll_id": body.get("id"),
+            "is_closed": bool(body.get("is_closed")),
+            "total_voter_count": body.get("total_voter_count"),
+            "options": [
+                {"text": o.get("text"), "voter_count": o.get("voter_count")}
+                for o in body.get("options") or []
+                if isinstance(o, dict)
+            ],
+        }
+        return ParsedUpdate(update_id, kind, details=details)
     return ParsedUpdate(update_id, kind)
+
+
+NEVER_COMMANDS = {"channel post", "own message", "automatic forward", "bot", "anonymous admin"}
+
+
+def _command(text: str | None, ignore: str | None, ctx: ParseContext) -> tuple[str, str] | None:
+    """``(name, args)`` of ``/name[@bot] args`` addressed to this bot (or to no bot)."""
+    if not text or not text.startswith("/") or ignore in NEVER_COMMANDS:
+        return None
+    head, _, args = text[1:].partition(" ")
+    name, _, target = head.partition("@")
+    if target and ctx.bot_username and target.lower() != ctx.bot_username.lower():
+        return None
+    if not name or not name.replace("_", "").isalnum():
+        return None
+    return name.lower(), args.strip()
 
 
 def _parse_message(
@@ -173,11 +203,24 @@ def _parse_message(
     dm = chat_type == "private" or business
     ignore = ignore_reason(kind, msg, ctx, text, business, chat_id, chat_type, user_id)
     protected = ignore is not None or bool(sender_chat) or user_id in ctx.staff_user_ids
-    command = None
-    if ignore == "command" and dm and text:
-        name, _, payload = text[1:].partition(" ")
-        command = (name.split("@")[0].lower(), payload.strip())
+    command = _command(text, ignore, ctx)
     details: dict[str, Any] = {"chat_type": chat_type, "update_kind": kind.value}
+    reply_to = msg.get("reply_to_message")
+    if isinstance(reply_to, dict) and reply_to.get("message_id") is not None:
+        details["reply_to_message_id"] = reply_to["message_id"]
+    contact = msg.get("contact")
+    if isinstance(contact, dict):
+        details["contact"] = {
+            k: contact.get(k) for k in ("phone_number", "user_id", "first_name", "last_name")
+        }
+    if msg.get("photo"):
+        details["has_photo"] = True
+    if text is None:  # no message below: say whose it is for the update hooks
+        details.update(
+            chat_id=_id(chat_id), user_id=_id(user_id), message_id=_id(msg.get("message_id"))
+        )
+        if sender.get("language_code"):
+            details["lang_hint"] = _lang(sender.get("language_code"))
     for key in ("business_connection_id", "message_thread_id", "is_topic_message"):
         if msg.get(key) is not None:
             details[key] = msg[key]

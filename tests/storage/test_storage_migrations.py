@@ -29,6 +29,8 @@ TABLES = {
     "event_log",
     "moderation_strikes",
     "member_joins",
+    "scheduled_jobs",
+    "bot_state",
 }
 
 

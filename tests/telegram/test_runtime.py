@@ -183,12 +183,22 @@ async def test_staff_approve_a_draft_once_and_only_staff(
     assert replies(api) == []  # drafted, waiting for a human
     (card,) = replies(api, f.STAFF_CHAT)
     buttons = [b[0]["callback_data"] for b in card["reply_markup"]["inline_keyboard"]]
-    assert buttons == [f"cmbot:a:{f.GROUP}:130", f"cmbot:r:{f.GROUP}:130"]
-    for presser in (7, 42, 42):
-        await runtime.feed(f.callback(buttons[0], uid=presser))
+    assert [b.rsplit(":", 1)[0] for b in buttons] == [
+        f"cmbot:a:{f.GROUP}:130",
+        f"cmbot:r:{f.GROUP}:130",
+    ]
+    forged = buttons[0].replace(":130:", ":131:")
+    for presser, data in ((7, buttons[0]), (42, forged), (42, buttons[0]), (42, buttons[0])):
+        await runtime.feed(f.callback(data, uid=presser))
         await runtime.drain(30)
     answers = [c.params.get("text") for c in api.sent("answerCallbackQuery")]
-    assert answers == ["Only staff can do this.", "Sent ✓", "Already handled."]
+    assert answers == [
+        "Only staff can do this.",
+        "This button is not valid.",
+        "Sent ✓",
+        "Already handled.",
+    ]
+    assert await count(database, Event, kind="refused") == 2
     assert len(replies(api)) == 1
 
 

@@ -3,6 +3,7 @@
 from bot.storage.base import Base
 from bot.storage.models.cases import Case, CaseEvent, Lead
 from bot.storage.models.engagement import EngagementItem, EngagementRecord
+from bot.storage.models.jobs import BotState, ScheduledJob
 from bot.storage.models.log import Correction, Event
 from bot.storage.models.messages import InboundMessage, OutboundMessage, RawUpdate, Verdict
 from bot.storage.models.moderation import MemberJoin, Strike
@@ -10,6 +11,7 @@ from bot.storage.models.people import Chat, Contact
 
 __all__ = [
     "Base",
+    "BotState",
     "Case",
     "CaseEvent",
     "Chat",
@@ -23,6 +25,7 @@ __all__ = [
     "MemberJoin",
     "OutboundMessage",
     "RawUpdate",
+    "ScheduledJob",
     "Strike",
     "Verdict",
 ]

@@ -1,0 +1,1 @@
+"""Engagement: polls, quizzes and contests with verifiable draws."""

@@ -1,0 +1,1 @@
+"""Reports: leads, feedback and engagement in numbers and charts."""
