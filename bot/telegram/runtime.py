@@ -270,8 +270,10 @@ async def build_runtime(
     database: Database | None = None,
     clock: Clock | None = None,
     classifier: Classifier | None = None,
+    routers: Sequence[Router] | None = None,
 ) -> TelegramRuntime:
-    """A runtime on ``database`` (default: the configured one, migrated to the newest schema)."""
+    """A runtime on ``database`` (default: the configured one, migrated to the newest schema)
+    running ``routers`` (default: every feature's, see :mod:`bot.telegram.features`)."""
     own = database is None
     db = database or Database(config.database_url())
     await db.upgrade()
@@ -283,5 +285,11 @@ async def build_runtime(
         variables={"deep_link": DEEP_LINK_MARK},
     )
     return TelegramRuntime(
-        config, api, Store(db), pipeline, clock or SystemClock(), own_database=own
+        config,
+        api,
+        Store(db),
+        pipeline,
+        clock or SystemClock(),
+        own_database=own,
+        routers=routers,
     )
