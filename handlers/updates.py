@@ -55,3 +55,32 @@ async def feed_until_stored(
             )  # fmt: skip
             await asyncio.sleep(delay)
             delay = min(max_delay, delay * 2)
+
+
+class FeedGate:
+    """Store a getUpdates batch in one go, and confirm it only once all of it is stored.
+
+    The framework's polling hands updates over one by one; :meth:`submit` starts storing each
+    without waiting, so the runtime's group commit writes the whole batch in one transaction.
+    The adapter calls :meth:`settle` just before the framework's next getUpdates (whose offset
+    confirms the batch to Telegram) and at shutdown: it returns once every submitted update is
+    stored, retrying as :func:`feed_until_stored` does.
+    """
+
+    def __init__(self) -> None:
+        self.feed: Feed | None = None
+        self._pending: set[asyncio.Task[None]] = set()
+
+    def submit(self, update: UpdateDict) -> None:
+        assert self.feed is not None, "submit before the runtime is attached"
+        task = asyncio.create_task(feed_until_stored(self.feed, update))
+        self._pending.add(task)
+        task.add_done_callback(self._pending.discard)
+
+    @property
+    def pending(self) -> int:
+        return len(self._pending)
+
+    async def settle(self) -> None:
+        while self._pending:
+            await asyncio.gather(*list(self._pending))

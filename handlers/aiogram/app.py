@@ -1,9 +1,9 @@
 """aiogram's Bot and Dispatcher, built from the config, polling into the runtime.
 
 The Dispatcher only receives: an outer middleware turns each :class:`aiogram.types.Update`
-into Bot API JSON and feeds it to the runtime. Polling runs with ``handle_as_tasks=False``,
-so aiogram asks for the next offset (which confirms the update to Telegram) only after the
-runtime has stored the update.
+into Bot API JSON and hands it to the runtime through a :class:`~handlers.updates.FeedGate`
+(a getUpdates batch is stored in one transaction). A request middleware on the session holds
+the next getUpdates, whose offset confirms the batch to Telegram, until all of it is stored.
 """
 
 from __future__ import annotations
@@ -14,12 +14,15 @@ from typing import Any
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.session.middlewares.base import NextRequestMiddlewareType
 from aiogram.client.telegram import TelegramAPIServer
+from aiogram.methods import GetUpdates, Response, TelegramMethod
+from aiogram.methods.base import TelegramType
 from aiogram.types import TelegramObject, Update
 
 from bot.config import Config
 from handlers.aiogram.api import AiogramBotApi
-from handlers.updates import ALLOWED_UPDATES, POLLING_TIMEOUT, Feed, UpdateDict, feed_until_stored
+from handlers.updates import ALLOWED_UPDATES, POLLING_TIMEOUT, Feed, FeedGate, UpdateDict
 
 
 def update_to_dict(update: Update) -> UpdateDict:
@@ -37,12 +40,13 @@ class AiogramTransport:
             api=TelegramAPIServer.from_base(api_url),
             timeout=config.outbox.request_timeout_seconds,
         )
+        session.middleware(self._hold_get_updates)
         self.bot = Bot(token, session=session)
         self.api = AiogramBotApi(self.bot, api_url)
         self.dispatcher = Dispatcher()
         self.dispatcher.update.outer_middleware(self._on_update)
         self.polling_timeout = POLLING_TIMEOUT
-        self._feed: Feed | None = None
+        self.gate = FeedGate()
         self._polling: asyncio.Task[None] | None = None
 
     async def _on_update(
@@ -51,8 +55,18 @@ class AiogramTransport:
         event: TelegramObject,
         data: dict[str, Any],
     ) -> None:
-        if self._feed is not None and isinstance(event, Update):
-            await feed_until_stored(self._feed, update_to_dict(event))
+        if self.gate.feed is not None and isinstance(event, Update):
+            self.gate.submit(update_to_dict(event))
+
+    async def _hold_get_updates(
+        self,
+        make_request: NextRequestMiddlewareType[TelegramType],
+        bot: Bot,
+        method: TelegramMethod[TelegramType],
+    ) -> Response[TelegramType]:
+        if isinstance(method, GetUpdates):
+            await self.gate.settle()  # the new offset confirms what was stored
+        return await make_request(bot, method)
 
     def to_update_dict(self, raw: Mapping[str, Any]) -> UpdateDict:
         """A webhook body, validated by aiogram, in the same shape polling gives."""
@@ -62,7 +76,7 @@ class AiogramTransport:
         """Nothing to prepare: aiogram opens its HTTP session on the first call."""
 
     async def start_polling(self, feed: Feed) -> None:
-        self._feed = feed
+        self.gate.feed = feed
         self._polling = asyncio.create_task(
             self.dispatcher.start_polling(
                 self.bot,
@@ -85,6 +99,7 @@ class AiogramTransport:
                 self._polling.cancel()
         await asyncio.gather(self._polling, return_exceptions=True)
         self._polling = None
+        await self.gate.settle()
 
     async def close(self) -> None:
         await self.stop_polling()

@@ -1,9 +1,11 @@
 """PTB's Application, built from the config, polling into the runtime.
 
-PTB's Updater confirms a batch of updates (its next getUpdates offset) as soon as it has put
-them into the Application's update queue. Here that queue's ``put`` is where the runtime
-stores the update, so the offset moves only after the update is stored; PTB's handler
-machinery is not used (the runtime does the handling, the same for both frameworks).
+PTB's Updater puts each update of a getUpdates batch into the Application's update queue,
+then asks for the next batch, whose offset confirms this one to Telegram. Here that queue's
+``put`` hands the update to the runtime through a :class:`~handlers.updates.FeedGate` (the
+batch is stored in one transaction), and the getUpdates request waits until all of it is
+stored. PTB's handler machinery is not used (the runtime does the handling, the same for
+both frameworks).
 """
 
 from __future__ import annotations
@@ -19,8 +21,8 @@ from telegram.ext import Application
 
 from bot.config import Config
 from handlers.ptb.api import PtbBotApi, translate
-from handlers.ptb.request import StatusAwareRequest
-from handlers.updates import ALLOWED_UPDATES, POLLING_TIMEOUT, Feed, UpdateDict, feed_until_stored
+from handlers.ptb.request import GatedRequest, StatusAwareRequest
+from handlers.updates import ALLOWED_UPDATES, POLLING_TIMEOUT, Feed, FeedGate, UpdateDict
 
 # Message flags PTB always writes (as False); Telegram only sends them when true.
 SERVICE_FLAGS = (
@@ -50,15 +52,15 @@ def update_to_dict(update: Update) -> UpdateDict:
 
 
 class FeedingQueue(asyncio.Queue[object]):
-    """The Updater's queue: ``put(update)`` returns once the runtime has stored it."""
+    """The Updater's queue: ``put(update)`` starts storing it (see :class:`FeedGate`)."""
 
-    def __init__(self) -> None:
+    def __init__(self, gate: FeedGate) -> None:
         super().__init__()
-        self.feed: Feed | None = None
+        self.gate = gate
 
     async def put(self, item: object) -> None:
-        if isinstance(item, Update) and self.feed is not None:
-            await feed_until_stored(self.feed, update_to_dict(item))
+        if isinstance(item, Update) and self.gate.feed is not None:
+            self.gate.submit(update_to_dict(item))
             return
         await super().put(item)
 
@@ -71,7 +73,8 @@ class PtbTransport:
     def __init__(self, config: Config, token: str) -> None:
         api_url = config.telegram.api_url.rstrip("/")
         timeout = config.outbox.request_timeout_seconds
-        self.queue = FeedingQueue()
+        self.gate = FeedGate()
+        self.queue = FeedingQueue(self.gate)
         self.application = (
             Application.builder()
             .token(token)
@@ -79,9 +82,8 @@ class PtbTransport:
             .base_file_url(f"{api_url}/file/bot")
             .request(StatusAwareRequest(read_timeout=timeout, write_timeout=timeout,
                                         connect_timeout=timeout))
-            .get_updates_request(StatusAwareRequest(connection_pool_size=1,
-                                                    read_timeout=timeout,
-                                                    connect_timeout=timeout))
+            .get_updates_request(GatedRequest(self.gate, connection_pool_size=1,
+                                              read_timeout=timeout, connect_timeout=timeout))
             .update_queue(self.queue)
             .job_queue(None)
             .build()
@@ -102,7 +104,7 @@ class PtbTransport:
             raise translate(exc, "getMe", self.api.api_url) from exc
 
     async def start_polling(self, feed: Feed) -> None:
-        self.queue.feed = feed
+        self.gate.feed = feed
         updater = self.application.updater
         assert updater is not None
         await updater.start_polling(
@@ -115,6 +117,7 @@ class PtbTransport:
         updater = self.application.updater
         if updater is not None and updater.running:
             await updater.stop()
+        await self.gate.settle()
 
     async def close(self) -> None:
         await self.stop_polling()

@@ -8,10 +8,13 @@ stays a PTB ``NetworkError`` subclass, so PTB's own polling loop treats it as be
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from telegram.error import NetworkError
 from telegram.request import HTTPXRequest
+
+if TYPE_CHECKING:
+    from handlers.updates import FeedGate
 
 
 class ServerErrorAnswer(NetworkError):
@@ -32,3 +35,15 @@ class StatusAwareRequest(HTTPXRequest):
                 description = ""
             raise ServerErrorAnswer(status, description or "Bot API server error")
         return status, payload
+
+
+class GatedRequest(StatusAwareRequest):
+    """The getUpdates client: each call first waits until the last batch is stored."""
+
+    def __init__(self, gate: FeedGate, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.gate = gate
+
+    async def do_request(self, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
+        await self.gate.settle()
+        return await super().do_request(*args, **kwargs)
