@@ -8,6 +8,12 @@ savepoints and DDL behave as on PostgreSQL; it is ``BEGIN IMMEDIATE``, which tak
 lock at once: concurrent transactions queue for up to the busy timeout instead of failing with
 "database is locked" when a read turns into a write. SQLite has one writer at a time anyway.
 
+The runtime's hot writes (:meth:`Database.run_write`) are plain functions of a connection run
+as one transaction. On a SQLite file they run in one dedicated thread on a synchronous engine:
+a whole transaction costs one hand-over between the event loop and that thread, where the async
+driver costs one per statement (measured here: 5 inserts in 3.3 ms vs 0.14 ms). On PostgreSQL
+they run through the async engine (``run_sync``).
+
 Migrations run on a separate short-lived engine: on SQLite with foreign keys *off*, because
 alembic's batch mode rebuilds a table by dropping it, and with foreign keys on that drop would
 cascade into child rows; foreign keys are checked once the migration is done.
@@ -15,11 +21,13 @@ cascade into child rows; foreign keys are checked once the migration is done.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Callable
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
-from sqlalchemy import event, pool
+from sqlalchemy import Engine, create_engine, event, pool
 from sqlalchemy.engine import URL, Connection
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import (
@@ -38,7 +46,7 @@ T = TypeVar("T")
 SQLITE_BUSY_TIMEOUT_MS = 5000
 
 
-def _sqlite_hooks(engine: AsyncEngine, *, foreign_keys: bool) -> None:
+def _sqlite_hooks(engine: AsyncEngine | Engine, *, foreign_keys: bool) -> None:
     """Install the SQLite pragmas and SQLAlchemy-controlled ``BEGIN`` on ``engine``."""
 
     def on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -55,8 +63,9 @@ def _sqlite_hooks(engine: AsyncEngine, *, foreign_keys: bool) -> None:
     def on_begin(connection: Connection) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
-    event.listen(engine.sync_engine, "connect", on_connect)
-    event.listen(engine.sync_engine, "begin", on_begin)
+    sync = engine.sync_engine if isinstance(engine, AsyncEngine) else engine
+    event.listen(sync, "connect", on_connect)
+    event.listen(sync, "begin", on_begin)
 
 
 class Database:
@@ -72,6 +81,16 @@ class Database:
         self.backend = self._url.get_backend_name()  # "sqlite" or "postgresql"
         self.engine = self._make_engine(echo=echo, for_migrations=False)
         self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        self.write_lock = asyncio.Lock()  # SQLite: this process's writers take turns
+        self._writer: ThreadPoolExecutor | None = None
+        self._sync_engine: Engine | None = None
+        if self.backend == "sqlite" and not is_memory_sqlite(self._url):
+            self._sync_engine = create_engine(
+                self._url.set(drivername="sqlite"),
+                echo=echo,
+                connect_args={"check_same_thread": False},
+            )
+            _sqlite_hooks(self._sync_engine, foreign_keys=True)
 
     def __repr__(self) -> str:
         return f"Database({self.url_for_display!r})"
@@ -109,6 +128,31 @@ class Database:
             raise
         except (SQLAlchemyError, OSError, TimeoutError) as exc:
             raise translate(exc, self.url_for_display, doing) from exc
+
+    async def run_write(self, work: Callable[[Connection], T], doing: str) -> T:
+        """``work(connection)`` as one write transaction (committed unless it raises).
+
+        On a SQLite file it runs in cmbot's SQLite writer thread; ``work`` must not touch the
+        event loop. Errors come out as :class:`bot.errors.StorageError`.
+        """
+        try:
+            if self._sync_engine is None:
+                async with self.engine.begin() as connection:
+                    return await connection.run_sync(work)
+            async with self.write_lock:
+                if self._writer is None:
+                    self._writer = ThreadPoolExecutor(1, thread_name_prefix="cmbot-sqlite")
+                loop = asyncio.get_running_loop()
+                return await loop.run_in_executor(self._writer, self._write_sync, work)
+        except CmbotError:
+            raise
+        except (SQLAlchemyError, OSError, TimeoutError) as exc:
+            raise translate(exc, self.url_for_display, doing) from exc
+
+    def _write_sync(self, work: Callable[[Connection], T]) -> T:
+        assert self._sync_engine is not None
+        with self._sync_engine.begin() as connection:
+            return work(connection)
 
     async def _migrate(self, step: Callable[[Connection], T], doing: str) -> T:
         engine = self.engine if is_memory_sqlite(self._url) else None
@@ -157,6 +201,14 @@ class Database:
     async def dispose(self) -> None:
         """Close every pooled connection. The object can still be used afterwards."""
         await self.engine.dispose()
+        if self._writer is not None:
+            writer, self._writer = self._writer, None
+            await asyncio.get_running_loop().run_in_executor(writer, self._dispose_sync)
+            writer.shutdown(wait=True)
+
+    def _dispose_sync(self) -> None:
+        if self._sync_engine is not None:
+            self._sync_engine.dispose()
 
     async def __aenter__(self) -> Database:
         return self

@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Table, func, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import Connection, Table, func, select
 
 from bot import domain
 from bot.domain import utcnow
@@ -16,13 +15,14 @@ CACHE_LIMIT = 100_000
 
 
 class BulkPeopleStore(PeopleStore):
-    async def _people_ids(
-        self, session: AsyncSession, messages: Sequence[domain.InboundMessage]
+    def _people_ids(
+        self, session: Connection, messages: Sequence[domain.InboundMessage]
     ) -> tuple[dict[tuple[str, str], int], dict[tuple[str, str], int]]:
         """Contact and chat ids for ``messages``, keyed by ``(platform, platform id)``.
 
         Rows are only written when new or changed since this store last saw them (an
-        in-memory cache); an erased contact's personal fields stay empty.
+        in-memory cache); an erased contact's personal fields stay empty. Runs inside a
+        :meth:`~bot.storage.Database.run_write` transaction.
         """
         contacts: dict[tuple[str, str], dict[str, Any]] = {}
         chats: dict[tuple[str, str], dict[str, Any]] = {}
@@ -38,13 +38,11 @@ class BulkPeopleStore(PeopleStore):
                     "title": msg.chat_title,
                     "kind": msg.extra.get("chat_type"),
                 }
-        erased = await self._erased(
-            session, [k for k in contacts if not self._cached(k, contacts[k])]
-        )
+        erased = self._erased(session, [k for k in contacts if not self._cached(k, contacts[k])])
         for key in erased:
             contacts[key] = dict.fromkeys(contacts[key])
-        contact_ids = await self._bulk(session, CONTACTS, "user_id", contacts)
-        chat_ids = await self._bulk(session, CHATS, "chat_id", chats)
+        contact_ids = self._bulk(session, CONTACTS, "user_id", contacts)
+        chat_ids = self._bulk(session, CHATS, "chat_id", chats)
         return contact_ids, chat_ids
 
     def _cached(
@@ -53,20 +51,18 @@ class BulkPeopleStore(PeopleStore):
         cache: dict[tuple[Any, ...], int] = self.__dict__.setdefault("_people_cache", {})
         return (table, *key, *values.values()) in cache
 
-    async def _erased(
-        self, session: AsyncSession, keys: list[tuple[str, str]]
-    ) -> set[tuple[str, str]]:
+    def _erased(self, session: Connection, keys: list[tuple[str, str]]) -> set[tuple[str, str]]:
         if not keys:
             return set()
         query = select(CONTACTS.c.platform, CONTACTS.c.user_id).where(
             CONTACTS.c.erased.is_(True),
             CONTACTS.c.user_id.in_([u for _, u in keys]),
         )
-        return {(p, u) for p, u in (await session.execute(query)).all()} & set(keys)
+        return {(p, u) for p, u in session.execute(query).all()} & set(keys)
 
-    async def _bulk(
+    def _bulk(
         self,
-        session: AsyncSession,
+        session: Connection,
         table: Table,
         id_column: str,
         wanted: dict[tuple[str, str], dict[str, Any]],
@@ -99,7 +95,7 @@ class BulkPeopleStore(PeopleStore):
         returning = upsert.returning(table.c.platform, table.c[id_column], table.c.id)
         if len(cache) > CACHE_LIMIT:
             cache.clear()
-        for platform, platform_id, row_id in (await session.execute(returning, rows)).all():
+        for platform, platform_id, row_id in session.execute(returning, rows).all():
             key = (platform, platform_id)
             ids[key] = int(row_id)
             cache[(name, *key, *wanted[key].values())] = int(row_id)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy import Connection, Table, bindparam, insert, select, update
 
 from bot.domain import utcnow
 from bot.storage import models as m
@@ -116,7 +116,8 @@ class JobStore(OutboundStore):
         the outgoing call ids per result."""
         if not results:
             return []
-        async with self._writing(f"saving {len(results)} job results") as session:
+
+        def work(session: Connection) -> list[int]:
             calls = [c for r in results for c in r.outbound]
             call_ids: list[int] = []
             if calls:
@@ -136,11 +137,11 @@ class JobStore(OutboundStore):
                     for c in calls
                 ]
                 stmt = insert(OUTBOUND).returning(OUTBOUND.c.id, sort_by_parameter_order=True)
-                call_ids = [int(i) for i in (await session.execute(stmt, rows)).scalars()]
+                call_ids = [int(i) for i in session.execute(stmt, rows).scalars()]
             events = [{"kind": k, "payload": p} for r in results for k, p in r.events]
             if events:
-                await session.execute(insert(EVENTS), events)
-            await session.execute(
+                session.execute(insert(EVENTS), events)
+            session.execute(
                 update(JOBS)
                 .where(JOBS.c.id == bindparam("job_id"))
                 .values(
@@ -156,7 +157,10 @@ class JobStore(OutboundStore):
             )
             for r in (r for r in results if r.status == "pending" and r.due_at is not None):
                 stmt2 = update(JOBS).where(JOBS.c.id == r.job_id).values(due_at=r.due_at)
-                await session.execute(stmt2)
+                session.execute(stmt2)
+            return call_ids
+
+        call_ids = await self.db.run_write(work, f"saving {len(results)} job results")
         it = iter(call_ids)
         return [[next(it) for _ in r.outbound] for r in results]
 

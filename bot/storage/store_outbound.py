@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -61,8 +60,7 @@ class OutboundStore(PeopleStore):
             async with self.db.session(doing) as session:
                 yield session
             return
-        lock = self.__dict__.setdefault("_write_lock", asyncio.Lock())
-        async with lock, self.db.session(doing) as session:
+        async with self.db.write_lock, self.db.session(doing) as session:
             yield session
 
     async def outbound_rows(
@@ -125,5 +123,7 @@ class OutboundStore(PeopleStore):
             }
             for c in changes
         ]
-        async with self._writing(f"updating {len(changes)} outgoing calls") as session:
-            await session.execute(stmt, rows)
+        await self.db.run_write(
+            lambda connection: connection.execute(stmt, rows),
+            f"updating {len(changes)} outgoing calls",
+        )

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy import Connection, Table, bindparam, insert, select, update
 
 from bot import domain
 from bot.domain import utcnow
@@ -70,8 +70,9 @@ class RuntimeStore(OutboundStore, BulkPeopleStore):
         known = select(RAW_UPDATES.c.update_id, RAW_UPDATES.c.id).where(
             RAW_UPDATES.c.platform == platform, RAW_UPDATES.c.update_id.in_(keys)
         )
-        async with self._writing(f"recording {len(items)} updates") as session:
-            ids = {u: int(i) for u, i in (await session.execute(known)).all()}
+
+        def work(session: Connection) -> tuple[dict[str, int], set[str]]:
+            ids = {u: int(i) for u, i in session.execute(known).all()}
             fresh: dict[str, dict[str, Any]] = {}
             for update_id, payload in items:
                 if str(update_id) not in ids:
@@ -94,13 +95,16 @@ class RuntimeStore(OutboundStore, BulkPeopleStore):
                     index_elements=["platform", "update_id"]
                 )
                 returning = stmt.returning(RAW_UPDATES.c.update_id, RAW_UPDATES.c.id)
-                for u, i in (await session.execute(returning, rows)).all():
+                for u, i in session.execute(returning, rows).all():
                     ids[u] = int(i)
                     new.add(u)
                 missing = [u for u in fresh if u not in ids]  # another process was faster
                 if missing:
                     again = known.where(RAW_UPDATES.c.update_id.in_(missing))
-                    ids.update({u: int(i) for u, i in (await session.execute(again)).all()})
+                    ids.update({u: int(i) for u, i in session.execute(again).all()})
+            return ids, new
+
+        ids, new = await self.db.run_write(work, f"recording {len(items)} updates")
         out = []
         for update_id, _ in items:
             key = str(update_id)
@@ -117,8 +121,9 @@ class RuntimeStore(OutboundStore, BulkPeopleStore):
             .where(RAW_UPDATES.c.id.in_(list(row_ids)))
             .values(status="processing", attempts=RAW_UPDATES.c.attempts + 1)
         )
-        async with self._writing("marking updates as processing") as session:
-            await session.execute(stmt)
+        await self.db.run_write(
+            lambda connection: connection.execute(stmt), "marking updates as processing"
+        )
 
     async def update_attempts(self, row_ids: Sequence[int]) -> dict[int, int]:
         query = select(m.RawUpdate.id, m.RawUpdate.attempts).where(m.RawUpdate.id.in_(row_ids))
@@ -131,16 +136,17 @@ class RuntimeStore(OutboundStore, BulkPeopleStore):
         """Write every result and mark its update; return the outgoing call ids per result."""
         if not results:
             return []
-        async with self._writing(f"saving {len(results)} processed updates") as session:
+
+        def work(session: Connection) -> list[int]:
             with_message = [r for r in results if r.message is not None]
             inbound_ids: dict[int, int] = {}
             if with_message:
-                contacts, chats = await self._people_ids(
+                contacts, chats = self._people_ids(
                     session, [r.message for r in with_message if r.message is not None]
                 )
                 rows = [_inbound_row(r, contacts, chats) for r in with_message]
                 stmt = insert(INBOUND).returning(INBOUND.c.id, sort_by_parameter_order=True)
-                new_ids = [int(i) for i in (await session.execute(stmt, rows)).scalars()]
+                new_ids = [int(i) for i in session.execute(stmt, rows).scalars()]
                 inbound_ids = {r.row_id: i for r, i in zip(with_message, new_ids, strict=True)}
                 verdicts = [
                     _verdict_row(inbound_ids[r.row_id], r.verdict)
@@ -148,28 +154,34 @@ class RuntimeStore(OutboundStore, BulkPeopleStore):
                     if r.verdict is not None
                 ]
                 if verdicts:
-                    await session.execute(insert(VERDICTS), verdicts)
+                    session.execute(insert(VERDICTS), verdicts)
             calls = [(r, c) for r in results for c in r.outbound]
             call_ids: list[int] = []
             if calls:
                 rows = [_outbound_row(inbound_ids.get(r.row_id), c) for r, c in calls]
                 stmt = insert(OUTBOUND).returning(OUTBOUND.c.id, sort_by_parameter_order=True)
-                call_ids = [int(i) for i in (await session.execute(stmt, rows)).scalars()]
+                call_ids = [int(i) for i in session.execute(stmt, rows).scalars()]
             strikes = [
                 {"platform": platform, "inbound_id": inbound_ids.get(r.row_id), **vars(s)}
                 for r in results
                 for s in r.strikes
             ]
             if strikes:
-                await session.execute(insert(STRIKES), strikes)
+                session.execute(insert(STRIKES), strikes)
             events = [{"kind": k, "payload": p} for r in results for k, p in r.events]
             if events:
-                await session.execute(insert(EVENTS), events)
+                session.execute(insert(EVENTS), events)
             for r in results:
                 for chat_id, user_id, when in r.joins:
                     keys = {"platform": platform, "chat_id": chat_id, "user_id": user_id}
-                    await self._upsert(session, JOINS, keys, {"joined_at": when}, timestamps=False)
-            await session.execute(
+                    join = self._insert(JOINS).values(**keys, joined_at=when, created_at=utcnow())
+                    session.execute(
+                        join.on_conflict_do_update(
+                            index_elements=["platform", "chat_id", "user_id"],
+                            set_={"joined_at": join.excluded.joined_at},
+                        )
+                    )
+            session.execute(
                 update(RAW_UPDATES)
                 .where(RAW_UPDATES.c.id == bindparam("row_id"))
                 .values(
@@ -182,6 +194,9 @@ class RuntimeStore(OutboundStore, BulkPeopleStore):
                     for r in results
                 ],
             )
+            return call_ids
+
+        call_ids = await self.db.run_write(work, f"saving {len(results)} processed updates")
         it = iter(call_ids)
         return [[next(it) for _ in r.outbound] for r in results]
 
