@@ -118,6 +118,22 @@ class TriageConfig(Section):
 class CasesConfig(Section):
     """Cases and the staff desk (issue: drafted replies, cases, staff chat, handoff)."""
 
+    # The CSAT question (buttons 1-5) goes to the customer this long after a case is resolved.
+    csat_delay_hours: float = Field(default=24.0, ge=0)
+    # A resolved case whose CSAT question is not answered is closed this long after it.
+    csat_close_hours: float = Field(default=72.0, ge=0)
+    # From this score on, the customer is politely invited to update their public comment.
+    review_invite_min_score: int = Field(default=4, ge=1, le=5)
+    # SLA reminder this many minutes before a timer is due (0: only at the breach).
+    sla_warning_minutes: float = Field(default=10.0, ge=0)
+    # Spike alert: this many new cases of spike_categories on one topic (a product, else the
+    # category) within the window raise one alert with examples (then none for the cooldown).
+    spike_threshold: int = Field(default=20, ge=2)
+    spike_window_minutes: float = Field(default=10.0, gt=0)
+    spike_cooldown_minutes: float = Field(default=60.0, ge=0)
+    spike_examples: int = Field(default=3, ge=0, le=10)
+    spike_categories: list[str] = Field(default_factory=lambda: ["complaint"])
+
 
 class EngagementConfig(Section):
     """Polls, quizzes and contests."""

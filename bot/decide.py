@@ -2,7 +2,9 @@
 
 The defaults follow the seeds of community management: spam is removed, complaints are
 never deleted but acknowledged and escalated to a human, questions with a confident FAQ
-match are answered, the rest is drafted for a human. Shadow mode drafts and sends nothing.
+match are answered, the rest is drafted for a human. A category's auto-send policy (its
+playbook's ``case.send``: ``auto``, ``approve`` or ``never``) overrides those defaults. Shadow
+mode drafts and sends nothing.
 """
 
 from __future__ import annotations
@@ -35,7 +37,12 @@ class Decision:
 
 
 def decide(
-    verdict: Verdict, draft: Draft | None, *, shadow_mode: bool = False, private: bool = False
+    verdict: Verdict,
+    draft: Draft | None,
+    *,
+    shadow_mode: bool = False,
+    private: bool = False,
+    send: str | None = None,
 ) -> Decision:
     category = verdict.category
     if category == "spam":
@@ -75,6 +82,7 @@ def decide(
         decision = Decision(Action.APPROVE, draft, False, ("drafted for a human",))
     else:
         decision = Decision(Action.NONE, None, False, ("nothing to do",))
+    decision = _apply_policy(decision, send)
     if shadow_mode and decision.action in (Action.REPLY, Action.MODERATE):
         return Decision(
             Action.APPROVE if decision.draft else Action.NONE,
@@ -83,3 +91,20 @@ def decide(
             (*decision.reasons, "shadow mode: nothing is sent"),
         )
     return decision
+
+
+def _apply_policy(decision: Decision, send: str | None) -> Decision:
+    """The category's auto-send policy over the defaults (spam is never answered)."""
+    if send is None or decision.action in (Action.MODERATE, Action.NONE):
+        return decision
+    action, reasons = decision.action, decision.reasons
+    if send == "never" and action in (Action.REPLY, Action.APPROVE):
+        action, reasons = Action.ESCALATE, (*reasons, "policy: never reply, escalate only")
+    elif send == "approve" and action == Action.REPLY:
+        action, reasons = Action.APPROVE, (*reasons, "policy: a human approves first")
+    elif send == "auto" and action == Action.APPROVE and decision.draft is not None:
+        action, reasons = Action.REPLY, (*reasons, "policy: sent alone")
+    else:
+        return decision
+    escalate = decision.escalate or action in (Action.APPROVE, Action.ESCALATE)
+    return Decision(action, decision.draft, escalate, reasons)

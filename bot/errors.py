@@ -14,6 +14,7 @@ and every message names the thing, the value and the fix.
     ├── InputError                   a triage/eval input line is malformed
     ├── StorageError                 the database cannot be reached or migrated
     │   └── MigrationError           the schema is behind and cannot be upgraded
+    ├── CaseError                    a case action that its state does not allow
     └── TransportError               a Bot API call failed (translated by the adapter)
         ├── RetryAfter               429: wait ``retry_after`` seconds, then retry
         ├── Forbidden                403: blocked by the user, kicked, or no rights
@@ -78,6 +79,10 @@ class StorageError(CmbotError):
 
 class MigrationError(StorageError):
     """The database schema cannot be brought to the current version."""
+
+
+class CaseError(CmbotError):
+    """A case action its state does not allow (resolving a closed case, unknown case...)."""
 
 
 class TransportError(CmbotError):

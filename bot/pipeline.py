@@ -49,8 +49,13 @@ class Pipeline:
         outcomes = []
         for message, verdict, inbound_id in zip(messages, verdicts, ids, strict=True):
             draft = draft_reply(self.classifier.playbooks, message, verdict, extra=self.variables)
+            playbook = self.classifier.playbooks.categories.get(verdict.category)
             decision = decide(
-                verdict, draft, shadow_mode=self.shadow_mode, private=message.kind == MessageKind.DM
+                verdict,
+                draft,
+                shadow_mode=self.shadow_mode,
+                private=message.kind == MessageKind.DM,
+                send=playbook.case.send if playbook and playbook.case else None,
             )
             if self.store is not None and inbound_id is not None:
                 await self.store.record_verdict(inbound_id, verdict)

@@ -8,13 +8,18 @@ from bot.config import Config
 from bot.telegram.ports import BotApi
 
 # (command, description) per language; "" is the default for every other language.
-# Only commands the runtime handles are listed (staff act through the card buttons for now).
+# Only commands the runtime handles are listed.
 CUSTOMER_COMMANDS: dict[str, list[tuple[str, str]]] = {
-    "": [("start", "Talk to us")],
-    "fr": [("start", "Nous écrire")],
-    "ru": [("start", "Написать нам")],
+    "": [("start", "Talk to us"), ("forget", "Erase my data")],
+    "fr": [("start", "Nous écrire"), ("forget", "Effacer mes données")],
+    "ru": [("start", "Написать нам"), ("forget", "Удалить мои данные")],
 }
-STAFF_COMMANDS: list[tuple[str, str]] = []
+STAFF_COMMANDS: list[tuple[str, str]] = [
+    ("cases", "Open cases"),
+    ("mycases", "My open cases"),
+    ("case", "A case and its history: /case N"),
+    ("handback", "Hand a case back to the bot: /handback N"),
+]
 
 
 def command_menus(config: Config) -> list[dict[str, Any]]:

@@ -137,6 +137,10 @@ def combine(
         )
     priority = {pb.category: pb.priority for pb in playbooks.categories.values()}
     labels.sort(key=lambda c: -priority.get(c, 0))
+    chosen = [c for c, positive in forced.items() if positive and c in labels]
+    if chosen:  # a staff correction names the primary category (reclassified from a card)
+        labels.remove(chosen[0])
+        labels.insert(0, chosen[0])
     if labels:
         primary = labels[0]
         confidence = scores[primary]

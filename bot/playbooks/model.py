@@ -131,6 +131,40 @@ class SpamSettings(Strict):
     moderation: ModerationPolicy = Field(default_factory=ModerationPolicy)
 
 
+CasePriority = Literal["low", "normal", "high", "urgent"]
+AutoSend = Literal["auto", "approve", "never"]
+
+
+class CasePolicy(Strict):
+    """How a category's messages are worked as cases (see :mod:`bot.cases`).
+
+    ``send`` is the auto-send policy: ``auto`` (the bot sends its draft alone), ``approve``
+    (a human approves the draft first) or ``never`` (no reply: escalate only); when omitted the
+    built-in defaults of :mod:`bot.decide` apply. ``keywords`` raise a case's priority to at
+    least the level they are listed under (legal threats, health and safety...).
+    """
+
+    open: bool = False  # open a case for every message of the category (escalations always do)
+    send: AutoSend | None = None
+    priority: CasePriority = "normal"
+    keywords: dict[CasePriority, PerLanguage] = {}
+    # A negative message is raised one level (normal -> high).
+    negative_raises: bool = True
+    # SLA timers: the first response and the resolution.
+    first_response_minutes: float = Field(default=60.0, gt=0)
+    resolution_hours: float = Field(default=48.0, gt=0)
+    # Replies (ids from ``replies``) for the resolution ladder: the remedy drafted for the
+    # agent once the customer gave the details, the CSAT question, the thanks after a score,
+    # and the invitation to update the public comment after a good score.
+    remedy_reply: Identifier | None = None
+    csat_reply: Identifier | None = None
+    csat_thanks_reply: Identifier | None = None
+    review_invite_reply: Identifier | None = None
+
+
+CASE_REPLY_KEYS = ("remedy_reply", "csat_reply", "csat_thanks_reply", "review_invite_reply")
+
+
 class CategoryPlaybook(Strict):
     version: Literal[1]
     kind: Literal["category"]
@@ -153,6 +187,7 @@ class CategoryPlaybook(Strict):
     faq: list[FaqEntry] = []
     faq_reply: Identifier | None = None
     spam: SpamSettings | None = None
+    case: CasePolicy | None = None
 
 
 class SentimentLexicon(Strict):

@@ -13,7 +13,13 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from bot.errors import Problem
-from bot.playbooks.model import CategoryPlaybook, SentimentPlaybook, Settings, Strict
+from bot.playbooks.model import (
+    CASE_REPLY_KEYS,
+    CategoryPlaybook,
+    SentimentPlaybook,
+    Settings,
+    Strict,
+)
 from bot.playbooks.playbook_set import PlaybookSet
 from bot.playbooks.regex_safety import catastrophic_backtracking
 from bot.playbooks.yaml_source import PathKey, SourcedDocument
@@ -214,6 +220,14 @@ def _check_replies(
             c.add(
                 doc,
                 (key,),
+                f"unknown reply id {ref!r}; defined: {', '.join(sorted(pb.replies)) or 'none'}",
+            )
+    for key in CASE_REPLY_KEYS if pb.case is not None else ():
+        ref = getattr(pb.case, key)
+        if ref is not None and ref not in pb.replies:
+            c.add(
+                doc,
+                ("case", key),
                 f"unknown reply id {ref!r}; defined: {', '.join(sorted(pb.replies)) or 'none'}",
             )
     seen: set[str] = set()

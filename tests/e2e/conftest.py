@@ -12,7 +12,7 @@ import pytest
 
 from bot.classify.classifier import Classifier
 from bot.config import Config
-from bot.telegram.ports import BotApi
+from bot.telegram.ports import BotApi, Clock
 from bot.telegram.runtime import TelegramRuntime, build_runtime
 from handlers.runner import BotRunner, Runtime
 from tests.conftest import PLAYBOOKS, classifier  # noqa: F401  (fixture)
@@ -49,7 +49,13 @@ class Bot:
         return self.server.sent_to(chat_id)
 
 
-def e2e_config(server: FakeBotApi, framework: str, tmp_path: Path, **outbox: Any) -> Config:
+def e2e_config(
+    server: FakeBotApi,
+    framework: str,
+    tmp_path: Path,
+    telegram: dict[str, Any] | None = None,
+    **outbox: Any,
+) -> Config:
     return Config(
         playbooks=PLAYBOOKS,
         database={"url": f"sqlite:///{tmp_path / 'cmbot.db'}"},
@@ -58,6 +64,7 @@ def e2e_config(server: FakeBotApi, framework: str, tmp_path: Path, **outbox: Any
             "token": server.token,
             "api_url": server.url,
             "staff_chat_id": STAFF["id"],
+            **(telegram or {}),
         },
         outbox={"request_timeout_seconds": 2.0, **outbox},
     )
@@ -65,15 +72,23 @@ def e2e_config(server: FakeBotApi, framework: str, tmp_path: Path, **outbox: Any
 
 @asynccontextmanager
 async def running_bot(
-    server: FakeBotApi, framework: str, tmp_path: Path, classifier: Classifier, **outbox: Any
+    server: FakeBotApi,
+    framework: str,
+    tmp_path: Path,
+    classifier: Classifier,
+    *,
+    clock: Clock | None = None,
+    telegram: dict[str, Any] | None = None,
+    **outbox: Any,
 ) -> AsyncIterator[Bot]:
-    """A cmbot on ``framework`` connected to ``server`` (outbox settings: ``outbox``)."""
+    """A cmbot on ``framework`` connected to ``server`` (outbox settings: ``outbox``; more
+    ``telegram`` settings; ``clock``: the runtime's clock, e.g. one that simulated time moves)."""
 
     async def runtime_factory(config: Config, api: BotApi) -> Runtime:
-        return await build_runtime(config, api, classifier=classifier)
+        return await build_runtime(config, api, classifier=classifier, clock=clock)
 
     server.state.chats[STAFF["id"]] = STAFF
-    config = e2e_config(server, framework, tmp_path, **outbox)
+    config = e2e_config(server, framework, tmp_path, telegram, **outbox)
     runner = BotRunner(config, runtime_factory=runtime_factory)
     await runner.start()
     try:

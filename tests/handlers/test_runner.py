@@ -69,14 +69,17 @@ async def test_start_checks_rights_privacy_and_sets_menus(
     assert "chat -100999: cannot check the bot's rights there" in text
     menus = server.calls_to("setMyCommands")
     scopes = [(c.params["scope"]["type"], c.params.get("language_code")) for c in menus]
-    # Only implemented commands are advertised: /start for customers, none for staff yet.
+    # Only implemented commands are advertised: /start and /forget for customers, the case
+    # commands in the staff chat.
     assert scopes == [
         ("all_private_chats", None),
         ("all_private_chats", "fr"),
         ("all_private_chats", "ru"),
+        ("chat", None),
     ]
-    assert all(c.params["commands"] == [c.params["commands"][0]] for c in menus)
-    assert {c.params["commands"][0]["command"] for c in menus} == {"start"}
+    names = [[c["command"] for c in call.params["commands"]] for call in menus]
+    assert names == [["start", "forget"]] * 3 + [["cases", "mycases", "case", "handback"]]
+    assert menus[-1].params["scope"]["chat_id"] == STAFF["id"]
     assert all(not c.params.get("drop_pending_updates") for c in server.calls_to("deleteWebhook"))
     assert built[0].started and built[0].stopped and server.queue.dropped == 0
 

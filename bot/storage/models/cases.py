@@ -18,7 +18,7 @@ from bot.storage.base import (
     IdMixin,
     one_of,
 )
-from bot.storage.types import CleanString
+from bot.storage.types import CleanString, CleanText
 
 
 class Case(IdMixin, CreatedMixin, Base):
@@ -46,6 +46,21 @@ class Case(IdMixin, CreatedMixin, Base):
     resolved_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # Added by migration 0004 (the staff desk): where the case came from, who the customer is
+    # on the platform, what is drafted for them, and whether a human took the conversation.
+    key: Mapped[str | None] = mapped_column(String(200), unique=True)  # platform:chat:message
+    platform: Mapped[str | None] = mapped_column(String(32))
+    platform_chat_id: Mapped[str | None] = mapped_column(String(64))
+    platform_message_id: Mapped[str | None] = mapped_column(String(64))
+    platform_user_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    private_chat_id: Mapped[str | None] = mapped_column(String(64))
+    language: Mapped[str | None] = mapped_column(String(16))
+    topic: Mapped[str | None] = mapped_column(String(128), index=True)
+    text: Mapped[str | None] = mapped_column(CleanText())
+    draft: Mapped[str | None] = mapped_column(CleanText())
+    details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    taken_over: Mapped[bool] = mapped_column(default=False)
+    csat: Mapped[int | None]
 
 
 class CaseEvent(IdMixin, CreatedMixin, Base):
@@ -59,6 +74,8 @@ class CaseEvent(IdMixin, CreatedMixin, Base):
     kind: Mapped[str] = mapped_column(String(32))
     payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
     actor: Mapped[str | None] = mapped_column(String(64))  # staff user id, "bot", "system"
+    # Makes a step recorded while processing an update idempotent (added by migration 0004).
+    key: Mapped[str | None] = mapped_column(String(200), unique=True)
 
 
 class Lead(IdMixin, CreatedMixin, Base):

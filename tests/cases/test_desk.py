@@ -1,0 +1,184 @@
+"""The staff desk through the runtime: refusals, forged data, take over, reclassify, spam,
+commands, SLA reminders and spike alerts (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot.storage import Database, Store
+from bot.storage.models import Event
+from tests.cases.conftest import buttons, card_id, press, sent_to, staff_reply
+from tests.telegram import fakes as f
+from tests.telegram.conftest import Factory
+from tests.telegram.fakes import FakeClock, RecordingApi
+
+COMPLAINT = "Mon colis est arrivé cassé, le flacon a fui partout. Inadmissible !"
+
+
+async def events(database: Database, kind: str) -> list[dict[str, object]]:
+    async with database.session() as session:
+        rows = await session.scalars(select(Event).where(Event.kind == kind).order_by(Event.id))
+        return [dict(r.payload) for r in rows]
+
+
+async def opened(runtime: object, store: Store, uid: int = 222, message_id: int = 120) -> int:
+    await runtime.feed(f.comment(COMPLAINT, uid=uid, message_id=message_id))  # type: ignore[attr-defined]
+    await runtime.drain(30)  # type: ignore[attr-defined]
+    case = await store.case_by_key(f"telegram:{f.GROUP}:{message_id}")
+    assert case is not None
+    return case.id
+
+
+async def test_a_non_staff_press_and_a_forged_press_are_refused_and_logged(
+    make_runtime: Factory, api: RecordingApi, database: Database
+) -> None:
+    store = Store(database)
+    runtime = await make_runtime()
+    case_id = await opened(runtime, store)
+    other = await opened(runtime, store, uid=223, message_id=121)
+    await runtime.feed(press(runtime, "cv", case_id, uid=999))  # not staff
+    good = press(runtime, "cv", case_id)
+    forged = dict(good)
+    forged["callback_query"] = {
+        **good["callback_query"],
+        "data": good["callback_query"]["data"].replace(f":{case_id}:", f":{other}:"),
+    }
+    forged["update_id"] += 1
+    await runtime.feed(forged)
+    await runtime.drain(30)
+    for case in (await store.case(case_id), await store.case(other)):
+        assert case is not None and case.status == "waiting_customer"
+    refused = await events(database, "refused")
+    assert [r["what"] for r in refused] == ["button cv", "invalid button"]
+    answers = [c.params.get("text") for c in api.sent("answerCallbackQuery")]
+    assert answers == ["Only staff can do this.", "This button is not valid."]
+
+
+async def test_take_over_silences_the_bot_until_handed_back(
+    make_runtime: Factory, api: RecordingApi, database: Database
+) -> None:
+    store = Store(database)
+    runtime = await make_runtime()
+    case_id = await opened(runtime, store)
+    await runtime.feed(press(runtime, "ct", case_id))
+    await runtime.drain(30)
+    await runtime.feed(f.private_message("Toujours rien reçu, c'est scandaleux !", uid=222))
+    await runtime.drain(30)
+    assert sent_to(api, 222) == []  # the bot stays silent
+    relayed = sent_to(api, f.STAFF_CHAT)[-1]
+    assert "Toujours rien reçu" in relayed["text"] and f"Case #{case_id}" in relayed["text"]
+    # The agent answers the relayed message; it reaches the customer.
+    note_id = await store.card_message_id(str(f.STAFF_CHAT), case_id)
+    assert note_id is not None
+    await runtime.feed(staff_reply("Je m'en occupe personnellement.", note_id))
+    await runtime.drain(30)
+    assert [p["text"] for p in sent_to(api, 222)] == ["Je m'en occupe personnellement."]
+    await runtime.feed(f.private_message(f"/handback {case_id}", uid=42, message_id=8))
+    await runtime.feed(
+        f.private_message("Toujours rien reçu, c'est scandaleux !", uid=222, message_id=9)
+    )
+    await runtime.drain(30)
+    assert len(sent_to(api, 222)) == 2  # the bot answers again
+    kinds = [e.kind for e in await store.case_events(case_id)]
+    assert kinds.count("taken_over") == 1 and kinds.count("handed_back") == 1
+
+
+async def test_reclassify_is_learned_and_changes_the_next_verdict_without_restart(
+    make_runtime: Factory, api: RecordingApi, database: Database
+) -> None:
+    store = Store(database)
+    runtime = await make_runtime()
+    text = "Le flacon est arrivé cassé, inadmissible"
+    await runtime.feed(f.comment(text, uid=300, message_id=130))
+    await runtime.drain(30)
+    case = await store.case_by_key(f"telegram:{f.GROUP}:130")
+    assert case is not None and case.category == "complaint"
+    await runtime.feed(press(runtime, "cr", case.id))
+    await runtime.drain(30)
+    offered = [b["text"] for b in buttons(sent_to(api, f.STAFF_CHAT)[-1])]
+    assert "praise" in offered and "complaint" not in offered
+    await runtime.feed(press(runtime, "cc", case.id, "praise"))
+    await runtime.drain(30)
+    assert await store.corrections() == [(text, "praise")]
+    await runtime.feed(
+        f.comment("LE FLACON est arrive casse, Inadmissible", uid=301, message_id=131)
+    )
+    await runtime.drain(30)
+    verdict = await store.last_category("telegram", str(f.GROUP), "131")
+    assert verdict == "praise"
+    assert await store.case_by_key(f"telegram:{f.GROUP}:131") is None
+
+
+async def test_mark_spam_learns_and_closes_the_case(
+    make_runtime: Factory, database: Database
+) -> None:
+    store = Store(database)
+    runtime = await make_runtime()
+    case_id = await opened(runtime, store)
+    await runtime.feed(press(runtime, "cp", case_id))
+    await runtime.drain(30)
+    case = await store.case(case_id)
+    assert case is not None and case.status == "closed" and case.category == "spam"
+    assert await store.corrections() == [(COMPLAINT, "spam")]
+    assert await store.jobs(kind="case_sla") == []
+
+
+async def test_staff_commands_list_and_show_cases_and_refuse_others(
+    make_runtime: Factory, api: RecordingApi, database: Database
+) -> None:
+    store = Store(database)
+    runtime = await make_runtime()
+    case_id = await opened(runtime, store)
+    await runtime.feed(press(runtime, "ca", case_id))
+    await runtime.feed(f.private_message("/cases", uid=42, message_id=10))
+    await runtime.feed(f.private_message("/mycases", uid=42, message_id=11))
+    await runtime.feed(f.private_message(f"/case {case_id}", uid=42, message_id=12))
+    await runtime.feed(f.private_message("/case 999", uid=42, message_id=13))
+    await runtime.feed(f.private_message("/cases", uid=555, message_id=14))
+    await runtime.drain(30)
+    listing, mine, history, missing = (p["text"] for p in sent_to(api, 42))
+    assert f"#{case_id}" in listing and f"#{case_id}" in mine
+    assert "opened" in history and "claimed" in history
+    assert "no case #999" in missing
+    (refusal,) = sent_to(api, 555)
+    assert "staff only" in refusal["text"]
+    assert (await events(database, "refused"))[-1]["what"] == "/cases"
+
+
+async def test_sla_reminder_then_breach_when_nobody_answers(
+    make_runtime: Factory, api: RecordingApi, clock: FakeClock, database: Database
+) -> None:
+    store = Store(database)
+    runtime = await make_runtime(triage={"shadow_mode": True})  # nothing sent: no first response
+    case_id = await opened(runtime, store)
+    case = await store.case(case_id)
+    assert case is not None and case.first_response_at is None
+    clock.now += 19 * 60
+    assert await runtime.run_due_jobs() == 0
+    clock.now += 2 * 60  # 10 minutes before the 30-minute first response
+    await runtime.run_due_jobs()
+    await runtime.drain(30)
+    assert "due in 9 min" in sent_to(api, f.STAFF_CHAT)[-1]["text"]
+    clock.now += 10 * 60
+    await runtime.run_due_jobs()
+    await runtime.drain(30)
+    breach = sent_to(api, f.STAFF_CHAT)[-1]
+    assert "first response SLA is breached" in breach["text"]
+    assert breach["reply_parameters"]["message_id"] == int(await card_id(store, case_id))
+    kinds = [e.kind for e in await store.case_events(case_id)]
+    assert kinds.count("sla_warning") == 1 and kinds.count("sla_breach") == 1
+
+
+async def test_twenty_complaints_on_one_product_raise_one_spike_alert(
+    make_runtime: Factory, api: RecordingApi, clock: FakeClock, database: Database
+) -> None:
+    runtime = await make_runtime()
+    for i in range(25):
+        text = f"Le sérum Éclat m'a donné des rougeurs, inadmissible ! ({i})"
+        await runtime.feed(f.comment(text, uid=4000 + i, message_id=2000 + i))
+        clock.now += 20
+    await runtime.drain(60)
+    alerts = [p for p in sent_to(api, f.STAFF_CHAT) if "Spike" in p["text"]]
+    assert len(alerts) == 1
+    assert "20 complaint cases" in alerts[0]["text"] and alerts[0]["text"].count("• #") == 3
+    assert len(await events(database, "spike_alert")) == 1
