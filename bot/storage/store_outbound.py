@@ -43,13 +43,15 @@ class OutboundRow:
 
 @dataclass(frozen=True)
 class OutboundChange:
-    """A new status for outgoing call ``id`` (``attempts``/``error``/``message_id`` if known)."""
+    """A new status for outgoing call ``id`` (``attempts``/``error``/``message_id`` if known;
+    ``result``: what the call answered that features need, kept as ``detail["result"]``)."""
 
     id: int
     status: str
     attempts: int | None = None
     error: str | None = None
     message_id: str | None = None
+    result: dict[str, Any] | None = None
 
 
 class OutboundStore(PeopleStore):
@@ -127,3 +129,7 @@ class OutboundStore(PeopleStore):
         ]
         async with self._writing(f"updating {len(changes)} outgoing calls") as session:
             await session.execute(stmt, rows)
+            for change in (c for c in changes if c.result):
+                detail = await session.scalar(select(t.c.detail).where(t.c.id == change.id))
+                merged = {**dict(detail or {}), "result": change.result}
+                await session.execute(update(t).where(t.c.id == change.id).values(detail=merged))
