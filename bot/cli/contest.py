@@ -34,12 +34,20 @@ def contest() -> None:
 
 
 @contest.command("verify")
-@click.option("--from", "source", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="A JSON file from `cmbot contest export` (commitment, seed, entries, rounds).")  # fmt: skip
+@click.option(
+    "--from",
+    "source",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A JSON file from `cmbot contest export` (commitment, seed, entries, rounds).",
+)
 @click.option("--commitment", help="The commitment published in the announcement.")
 @click.option("--seed", help="The seed revealed at the draw.")
-@click.option("--entries", "entries_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="The published entry ids (one per line, comma-separated or a JSON list).")  # fmt: skip
+@click.option(
+    "--entries",
+    "entries_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The published entry ids (one per line, comma-separated or a JSON list).",
+)
 @click.option("--entry", "entry_ids", multiple=True, help="An entry id (repeatable).")
 @click.option("--winners", help="The announced winners, comma-separated, in order.")
 @click.option("--round", "round_", type=int, default=None, help="0 for the draw, 1.. for rerolls.")

@@ -28,7 +28,7 @@ def test_seed_comes_from_the_injected_source_and_commitment_is_sha256_of_it() ->
 
 def test_draw_is_deterministic_order_independent_and_documented() -> None:
     winners = draw(SEED, ENTRIES, 3)
-    assert winners == draw(SEED, list(reversed(ENTRIES)) + ["5"], 3)  # sorted, deduplicated
+    assert winners == draw(SEED, [*reversed(ENTRIES), "5"], 3)  # sorted, deduplicated
     assert len(set(winners)) == 3 and set(winners) <= set(ENTRIES)
     # the README's algorithm, written out independently
     remaining = sorted(set(ENTRIES))
