@@ -136,6 +136,10 @@ async def close_entries(ctx: Context, item: ItemRow, definition: ContestDef) -> 
     for entry in entries:
         if not entry.payload.get("staff"):
             out.add(member_check(item.id, definition, entry.user_id, "draw"))
+            if ctx.staff_chat_id is not None:  # members of the staff chat are staff
+                chat = str(ctx.staff_chat_id)
+                text = f"contest {item.id} staff {entry.user_id}"
+                out.add(get_chat_member(chat, entry.user_id, kind=MEMBER_CALL, text=text))
     due = ctx.now_dt + timedelta(seconds=ctx.config.engagement.draw_check_seconds)
     await schedule(ctx, DRAW, item.id, due, "draw")
     return out.event("contest_closed", item=item.id, entries=len(entries))
@@ -154,8 +158,12 @@ async def eligibility(ctx: Context, item: ItemRow) -> tuple[list[str], dict[str,
             continue
         at_entry = checks.get((entry.user_id, "entry"), "unchecked")
         at_draw = checks.get((entry.user_id, "draw"), "unchecked")
-        if at_entry is None or at_draw is None:
+        in_staff = checks.get((entry.user_id, "staff"), "unchecked")
+        if at_entry is None or at_draw is None or in_staff is None:
             raise NotReady(f"membership checks of contest #{item.id} are not all answered")
+        if in_staff in MEMBER:
+            excluded[key] = "staff (a member of the staff chat)"
+            continue
         if at_entry not in MEMBER:
             excluded[key] = f"not a member when entering ({at_entry})"
         elif at_draw not in MEMBER:

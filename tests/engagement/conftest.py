@@ -27,6 +27,7 @@ class EngagementApi(RecordingApi):
     def __init__(self, clock: FakeClock) -> None:
         super().__init__(clock)
         self.statuses: dict[int, str] = {}  # user id -> status (default: member)
+        self.staff: set[int] = set()  # members of the staff chat (nobody else is)
         self._polls = itertools.count(7_000_000)
 
     async def call(self, method: str, params: Mapping[str, Any]) -> Any:
@@ -36,6 +37,8 @@ class EngagementApi(RecordingApi):
         if method == "getChatMember":
             uid = int(params["user_id"])
             status = self.statuses.get(uid, "member")
+            if int(params["chat_id"]) == f.STAFF_CHAT:
+                status = "member" if uid in self.staff else "left"
             return {"status": status, "user": f.user(uid)}
         return result
 
