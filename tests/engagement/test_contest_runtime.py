@@ -3,6 +3,7 @@ verified by `cmbot contest verify` from what was published."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from pathlib import Path
@@ -66,7 +67,10 @@ async def test_comment_entries_count_once_and_only_under_the_post(
 
 
 async def test_contest_with_200_entries_draws_three_eligible_verifiable_winners(
-    make_runtime: Factory, eapi: EngagementApi, clock: FakeClock, tmp_path: Path
+    make_runtime: Factory,
+    eapi: EngagementApi,
+    clock: FakeClock,
+    tmp_path: Path,
 ) -> None:
     for uid in NON_MEMBERS:
         eapi.statuses[uid] = "left"
@@ -149,9 +153,14 @@ async def test_contest_with_200_entries_draws_three_eligible_verifiable_winners(
     reroll = next(t for t in group_texts(eapi) if t.startswith("🏆 Reroll 1"))
     again = re.findall(r"• entry #(\d+)", reroll)
     assert len(again) == 2 and not set(again) & set(winners)
+    config = tmp_path / "config.yaml"
+    url = runtime.store.db.url.render_as_string(hide_password=False)
+    config.write_text(f"database:\n  url: {json.dumps(url)}\n", encoding="utf-8")
+    args = ["--config", str(config), "contest", "export", contest_id]
+    exported = await asyncio.to_thread(runner.invoke, cli, args)  # the CLI runs its own loop
+    assert exported.exit_code == 0, exported.output
     export = tmp_path / "export.json"
-    state = (await runtime.store.item(int(contest_id))).state  # type: ignore[union-attr]
-    export.write_text(json.dumps({"commitment": state["commitment"], "seed": state["seed"],
-                                  "entries": state["eligible"], "rounds": state["rounds"]}))  # fmt: skip
+    export.write_text(exported.output, encoding="utf-8")
+    assert json.loads(exported.output)["rounds"] == [winners, again]
     both = runner.invoke(cli, ["contest", "verify", "--from", str(export)])
     assert both.exit_code == 0 and "round 1: OK" in both.output
