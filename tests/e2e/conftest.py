@@ -12,7 +12,7 @@ import pytest
 
 from bot.classify.classifier import Classifier
 from bot.config import Config
-from bot.telegram.ports import BotApi
+from bot.telegram.ports import BotApi, Clock
 from bot.telegram.runtime import TelegramRuntime, build_runtime
 from handlers.runner import BotRunner, Runtime
 from tests.conftest import PLAYBOOKS, classifier  # noqa: F401  (fixture)
@@ -65,12 +65,18 @@ def e2e_config(server: FakeBotApi, framework: str, tmp_path: Path, **outbox: Any
 
 @asynccontextmanager
 async def running_bot(
-    server: FakeBotApi, framework: str, tmp_path: Path, classifier: Classifier, **outbox: Any
+    server: FakeBotApi,
+    framework: str,
+    tmp_path: Path,
+    classifier: Classifier,
+    clock: Clock | None = None,
+    **outbox: Any,
 ) -> AsyncIterator[Bot]:
-    """A cmbot on ``framework`` connected to ``server`` (outbox settings: ``outbox``)."""
+    """A cmbot on ``framework`` connected to ``server`` (outbox settings: ``outbox``; the
+    runtime's ``clock``: the system's by default)."""
 
     async def runtime_factory(config: Config, api: BotApi) -> Runtime:
-        return await build_runtime(config, api, classifier=classifier)
+        return await build_runtime(config, api, classifier=classifier, clock=clock)
 
     server.state.chats[STAFF["id"]] = STAFF
     config = e2e_config(server, framework, tmp_path, **outbox)
