@@ -106,3 +106,19 @@ def test_load_raises_playbook_error_and_duplicate_ids(tmp_path: Path) -> None:
     (tmp_path / "item.yaml").unlink()
     found = [str(p) for p in check_definitions(tmp_path, NOW)]
     assert len(found) == 1 and "id 'same' is also used by" in found[0]
+
+
+def test_cli_engagement_check(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from bot.cli.main import cli
+
+    runner = CliRunner()
+    ok = runner.invoke(cli, ["engagement", "check", str(ROOT / "playbooks" / "engagement")])
+    assert ok.exit_code == 0 and "definitions are valid" in ok.output
+    write(
+        tmp_path,
+        "kind: quiz\ntitle: T\nchat: 1\nquestions:\n  - question: Q\n    options: [A, B]\n",
+    )
+    bad = runner.invoke(cli, ["engagement", "check", str(tmp_path)])
+    assert bad.exit_code == 1 and "item.yaml:5: questions.0:" in bad.output
