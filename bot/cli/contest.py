@@ -144,3 +144,57 @@ def check(config: Config, directory: Path | None) -> None:
         click.echo(f"{len(problems)} error(s)", err=True)
         raise SystemExit(1)
     click.echo(f"{folder}: definitions are valid")
+
+
+@engagement.command("export")
+@click.argument("item_id", type=int)
+@click.pass_obj
+def export_item(config: Config, item_id: int) -> None:
+    """Print poll, quiz or contest ITEM_ID with every vote, answer and entry as JSON."""
+
+    async def run() -> dict[str, Any]:
+        database = Database(config.database_url())
+        store = Store(database)
+        try:
+            item = await store.item(item_id)
+            if item is None:
+                raise InputError(
+                    f"no poll, quiz or contest #{item_id} in {database.url_for_display}"
+                )
+            await store.resolve_polls()
+            polls = await store.polls_of(item.id)
+            answers = await store.answers([p.poll_id for p in polls if p.poll_id])
+            entries = await store.entries(item.id)
+        finally:
+            await database.dispose()
+        state = dict(item.state)
+        if not state.get("revealed"):
+            state.pop("seed", None)  # secret until the draw
+        return {
+            "item": item.id,
+            "kind": item.kind,
+            "title": item.title,
+            "status": item.status,
+            "definition": item.definition,
+            "state": state,
+            "polls": [
+                {"question": p.question, "poll_id": p.poll_id, "opened_at": p.opened_at.isoformat()}
+                for p in polls
+            ],
+            "answers": [
+                {
+                    "poll_id": a.poll_id,
+                    "user_id": a.user_id,
+                    "name": a.name,
+                    "options": list(a.option_ids),
+                    "at": a.answered_at.isoformat(),
+                }
+                for a in answers
+            ],
+            "entries": [
+                {"entry": e.id, "user_id": e.user_id, **e.payload, "at": e.created_at.isoformat()}
+                for e in entries
+            ],
+        }
+
+    click.echo(json.dumps(asyncio.run(run()), indent=2, ensure_ascii=False))

@@ -15,7 +15,7 @@ from bot.engagement import draw as drawing
 from bot.engagement.common import CHECK, DRAW, NotReady, label, schedule, staff_note
 from bot.engagement.definitions import ContestDef
 from bot.storage.store_engagement import MEMBER_CALL, POLL_CALL, ItemRow
-from bot.telegram.effects import deep_link, get_chat_member, send_poll, send_text
+from bot.telegram.effects import deep_link, escape_html, get_chat_member, send_poll, send_text
 from bot.telegram.routing import Context, Reaction
 from bot.telegram.updates import PLATFORM
 
@@ -203,6 +203,7 @@ async def run_draw(
         if entries[w].user_id in opened:
             out.add(winner_message(entries[w].user_id, definition, w))
     names = ", ".join(str(entries[w].payload.get("name")) for w in winners) or "nobody"
+    names = escape_html(names)
     staff_note(
         ctx,
         f"Draw {len(rounds) - 1} of {label(item)}: {len(eligible)} eligible; winners {names}.",

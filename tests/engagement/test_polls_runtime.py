@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from bot.cli.main import cli
 from bot.telegram.runtime import TelegramRuntime
 from tests.engagement.conftest import EngagementApi, button_data, poll_answer, staff_command
 from tests.telegram import fakes as f
@@ -17,7 +24,7 @@ async def launch(runtime: TelegramRuntime, api: EngagementApi, text: str) -> Non
 
 
 async def test_poll_scheduled_voted_stopped_after_restart_and_results_posted(
-    make_runtime: Factory, eapi: EngagementApi, clock: FakeClock
+    make_runtime: Factory, eapi: EngagementApi, clock: FakeClock, tmp_path: Path
 ) -> None:
     runtime = await make_runtime(bot_api=eapi)
     await launch(
@@ -67,3 +74,14 @@ async def test_poll_scheduled_voted_stopped_after_restart_and_results_posted(
     await runtime.run_due_jobs()
     await runtime.drain(10)
     assert len(eapi.sent("stopPoll")) == 1
+    # every vote is exportable, per user
+    config = tmp_path / "config.yaml"
+    url = runtime.store.db.url.render_as_string(hide_password=False)
+    config.write_text(f"database:\n  url: {json.dumps(url)}\n", encoding="utf-8")
+    args = ["--config", str(config), "engagement", "export", "1"]
+    exported = await asyncio.to_thread(CliRunner().invoke, cli, args)
+    assert exported.exit_code == 0, exported.output
+    data = json.loads(exported.output)
+    assert data["kind"] == "poll" and data["status"] == "closed"
+    votes = {a["user_id"]: a["options"] for a in data["answers"]}
+    assert len(votes) == 50 and votes["50"] == [0] and votes["49"] == [] and votes["1"] == [1]
