@@ -138,6 +138,16 @@ class CasesConfig(Section):
 class EngagementConfig(Section):
     """Polls, quizzes and contests."""
 
+    # Where /poll, /quiz and /contest post when no --chat is given (a group or channel id).
+    default_chat: int | str | None = None
+    # Appended to every contest announcement: incentives must be disclosed.
+    disclosure: str = (
+        "This giveaway is run by the brand; it is not sponsored or endorsed by Telegram."
+        " Winners are drawn at random by a verifiable draw; the prize cannot be exchanged."
+    )
+    # Seconds between the membership checks at the deadline and the draw that reads them.
+    draw_check_seconds: float = Field(default=30.0, ge=1.0, le=3600.0)
+
 
 class ReportsConfig(Section):
     """Leads and reports."""

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from bot import __version__
+from bot.cli.contest import contest, engagement
 from bot.cli.db import db
 from bot.cli.demo import demo
 from bot.cli.evaluate import eval_command
@@ -34,7 +35,7 @@ def cli(ctx: click.Context, config_path: Path | None) -> None:
     ctx.obj = load_config(config_path)
 
 
-for command in (triage, eval_command, playbooks, demo, shell, db, run):
+for command in (triage, eval_command, playbooks, demo, shell, db, run, contest, engagement):
     cli.add_command(command)
 
 

@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Table, bindparam, case, func, select, update
+from sqlalchemy import Connection, Table, bindparam, case, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import utcnow
@@ -42,13 +42,15 @@ class OutboundRow:
 
 @dataclass(frozen=True)
 class OutboundChange:
-    """A new status for outgoing call ``id`` (``attempts``/``error``/``message_id`` if known)."""
+    """A new status for outgoing call ``id`` (``attempts``/``error``/``message_id`` if known;
+    ``result``: what the call answered that features need, kept as ``detail["result"]``)."""
 
     id: int
     status: str
     attempts: int | None = None
     error: str | None = None
     message_id: str | None = None
+    result: dict[str, Any] | None = None
 
 
 class OutboundStore(PeopleStore):
@@ -123,7 +125,11 @@ class OutboundStore(PeopleStore):
             }
             for c in changes
         ]
-        await self.db.run_write(
-            lambda connection: connection.execute(stmt, rows),
-            f"updating {len(changes)} outgoing calls",
-        )
+        def work(connection: Connection) -> None:
+            connection.execute(stmt, rows)
+            for change in (c for c in changes if c.result):
+                detail = connection.scalar(select(t.c.detail).where(t.c.id == change.id))
+                merged = {**dict(detail or {}), "result": change.result}
+                connection.execute(update(t).where(t.c.id == change.id).values(detail=merged))
+
+        await self.db.run_write(work, f"updating {len(changes)} outgoing calls")

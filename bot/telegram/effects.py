@@ -189,3 +189,53 @@ def _chat(chat_id: str) -> int | str:
         return int(chat_id)
     except ValueError:
         return chat_id  # "@channelusername"
+
+
+def send_poll(
+    chat_id: str,
+    question: str,
+    options: list[str],
+    *,
+    kind: str = "poll",
+    anonymous: bool = False,
+    multiple: bool = False,
+    quiz_correct: int | None = None,
+    explanation: str | None = None,
+    open_period: int | None = None,
+    thread_id: str | None = None,
+    extra: dict[str, Any] | None = None,
+) -> Effect:
+    """``sendPoll``: a regular poll, or a quiz when ``quiz_correct`` (an option index) is set.
+    ``extra`` is stored with the call (features find their polls by it)."""
+    params: dict[str, Any] = {
+        "chat_id": _chat(chat_id),
+        "question": question,
+        "options": [{"text": o} for o in options],
+        "is_anonymous": anonymous,
+    }
+    if quiz_correct is not None:
+        params.update(type="quiz", correct_option_ids=[quiz_correct])
+        if explanation:
+            params["explanation"] = explanation
+    elif multiple:
+        params["allows_multiple_answers"] = True
+    if open_period is not None:
+        params["open_period"] = int(open_period)
+    if thread_id is not None:
+        params["message_thread_id"] = int(thread_id)
+    return Effect("sendPoll", params, kind, str(chat_id), question, extra=dict(extra or {}))
+
+
+def stop_poll(chat_id: str, message_id: str, kind: str = "poll_stop") -> Effect:
+    params = {"chat_id": _chat(chat_id), "message_id": int(message_id)}
+    return Effect("stopPoll", params, kind, str(chat_id), f"stop poll {message_id}")
+
+
+def get_chat_member(
+    chat_id: str, user_id: str, *, kind: str = "member_check", text: str = ""
+) -> Effect:
+    """``getChatMember``; the member's status is kept with the call (``detail["result"]``)."""
+    params = {"chat_id": _chat(chat_id), "user_id": int(user_id)}
+    return Effect(
+        "getChatMember", params, kind, str(chat_id), text or f"member {user_id} of {chat_id}"
+    )

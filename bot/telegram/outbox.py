@@ -26,6 +26,7 @@ import logging
 import math
 from collections import deque
 from collections.abc import Sequence
+from typing import Any
 
 from bot.config import OutboxConfig
 from bot.errors import BadRequest, CmbotError, Forbidden, RetryAfter
@@ -40,6 +41,19 @@ from bot.telegram.updates import PLATFORM
 
 log = logging.getLogger("cmbot.outbox")
 NO_CHAT = "\x00no-chat"
+
+
+def kept_result(result: Any) -> dict[str, Any] | None:
+    """What a call answered that features read later: a sent poll's id (to route
+    ``poll_answer``), a chat member's status (contest eligibility)."""
+    if not isinstance(result, dict):
+        return None
+    poll = result.get("poll")
+    if isinstance(poll, dict) and poll.get("id") is not None:
+        return {"poll_id": str(poll["id"])}
+    if isinstance(result.get("status"), str) and isinstance(result.get("user"), dict):
+        return {"member_status": result["status"], "is_member": result.get("is_member")}
+    return None
 
 
 class Outbox:
@@ -206,7 +220,7 @@ class Outbox:
         else:
             message_id = result.get("message_id") if isinstance(result, dict) else None
             took = self.clock.monotonic() - started
-            self._finish(key, item, "sent", None, message_id, slot, took)
+            self._finish(key, item, "sent", None, message_id, slot, took, kept_result(result))
 
     async def _mark_blocked(self, user_id: str) -> None:
         with contextlib.suppress(CmbotError):  # the 403 itself is logged with the call
@@ -227,6 +241,7 @@ class Outbox:
         message_id: object = None,
         slot: Slot | None = None,
         took: float = 0.0,
+        result: dict[str, Any] | None = None,
     ) -> None:
         """The call is done for good (``sent`` or ``failed``): record it, free its chat."""
         if slot is not None:
@@ -241,7 +256,7 @@ class Outbox:
             del self._queues[key]
             self._ready.pop(key, None)
         shown = None if message_id is None else str(message_id)
-        change = OutboundChange(item.row_id, status, item.attempts, error, shown)
+        change = OutboundChange(item.row_id, status, item.attempts, error, shown, result)
         self._writer.submit_nowait(change, detached=True)
         self._outstanding -= 1
         if self._outstanding == 0:

@@ -202,7 +202,8 @@ class StaffMessage:
     parsed: ParsedUpdate
 
 
-CommandHandler = Callable[[Context, Command], Awaitable[Reaction]]
+# A command handler may return None to decline (e.g. /start with a payload it doesn't own).
+CommandHandler = Callable[[Context, Command], Awaitable[Reaction | None]]
 CallbackHandler = Callable[[Context, Press], Awaitable[Reaction]]
 JobHandler = Callable[[Context, Job], Awaitable[Reaction]]
 OutcomeHook = Callable[[Context, Triaged], Awaitable[Reaction | None]]

@@ -70,6 +70,8 @@ class Callback:
     data: str
     chat_id: str | None = None
     message_id: str | None = None
+    username: str | None = None
+    first_name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -132,6 +134,8 @@ def parse_update(update: Mapping[str, Any], ctx: ParseContext | None = None) -> 
             data=str(body.get("data") or ""),
             chat_id=_id(chat.get("id")),
             message_id=_id(message.get("message_id")),
+            username=(body.get("from") or {}).get("username"),
+            first_name=(body.get("from") or {}).get("first_name"),
         )
         return ParsedUpdate(update_id, kind, callback=callback)
     if kind is UpdateKind.CHAT_MEMBER:
@@ -144,10 +148,13 @@ def parse_update(update: Mapping[str, Any], ctx: ParseContext | None = None) -> 
         }
         return ParsedUpdate(update_id, kind, details=details)
     if kind is UpdateKind.POLL_ANSWER:
+        voter = body.get("user") or {}
         details = {
             "poll_id": body.get("poll_id"),
-            "user_id": (body.get("user") or {}).get("id"),
+            "user_id": voter.get("id"),
             "option_ids": body.get("option_ids") or [],
+            "username": voter.get("username"),
+            "first_name": voter.get("first_name"),
         }
         return ParsedUpdate(update_id, kind, details=details)
     if kind is UpdateKind.POLL:

@@ -182,7 +182,13 @@ def send_poll(state: BotState, p: JSON) -> JSON:
         "allows_revoting": True,
         "members_only": False,
     }
-    for key in ("correct_option_id", "explanation", "open_period", "close_date"):
+    for key in (
+        "correct_option_id",
+        "correct_option_ids",
+        "explanation",
+        "open_period",
+        "close_date",
+    ):
         if p.get(key) is not None:
             poll[key] = p[key]
     message = state.new_bot_message(chat, p, poll=poll)

@@ -25,6 +25,8 @@ TABLES = {
     "leads",
     "engagement_items",
     "engagement_records",
+    "engagement_polls",
+    "engagement_answers",
     "corrections",
     "event_log",
     "moderation_strikes",

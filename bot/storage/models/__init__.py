@@ -2,7 +2,12 @@
 
 from bot.storage.base import Base
 from bot.storage.models.cases import Case, CaseEvent, Lead
-from bot.storage.models.engagement import EngagementItem, EngagementRecord
+from bot.storage.models.engagement import (
+    EngagementAnswer,
+    EngagementItem,
+    EngagementPoll,
+    EngagementRecord,
+)
 from bot.storage.models.jobs import BotState, ScheduledJob
 from bot.storage.models.log import Correction, Event
 from bot.storage.models.messages import InboundMessage, OutboundMessage, RawUpdate, Verdict
@@ -17,7 +22,9 @@ __all__ = [
     "Chat",
     "Contact",
     "Correction",
+    "EngagementAnswer",
     "EngagementItem",
+    "EngagementPoll",
     "EngagementRecord",
     "Event",
     "InboundMessage",
