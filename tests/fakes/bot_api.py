@@ -217,7 +217,8 @@ async def _read_params(request: web.Request) -> JSON:
         form = await request.post()
         for key, value in form.items():
             if isinstance(value, web.FileField):
-                raw[key] = {"filename": value.filename, "size": len(value.file.read())}
+                data = value.file.read()
+                raw[key] = {"filename": value.filename, "size": len(data), "data": data}
             else:
                 raw[key] = value
     return {k: _coerce(k, v) for k, v in raw.items()}
