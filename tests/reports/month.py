@@ -102,10 +102,12 @@ async def build_month(store: Store, messages: int = 2400, seed: int = 7) -> Mont
     todo: list[tuple[InboundMessage, Verdict, list[OutboundRecord], Msg]] = []
     for index in range(messages):
         inside = index % 25 != 0  # 4% outside the month
-        user = ERASED_USER if index % 97 == 0 else rng.choice(users)
+        user = ERASED_USER if index % 97 == 1 else rng.choice(users)
         private = rng.random() < 0.25
-        chat = user if private else rng.choice([GROUP_A, GROUP_A, GROUP_B])
         category = rng.choices(list(CATEGORIES), weights=list(CATEGORIES.values()))[0]
+        if index % 194 == 1:  # the customer who will ask to be forgotten asks prices in private
+            private, category = True, "lead"
+        chat = user if private else rng.choice([GROUP_A, GROUP_A, GROUP_B])
         language = rng.choice(LANGUAGES)
         product = rng.choice([*PRODUCTS, None]) if category in ("complaint", "lead") else None
         msg = Msg(
