@@ -13,6 +13,7 @@ import hashlib
 import hmac
 import html
 import io
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -20,6 +21,7 @@ from bot.reports.charts import Chart
 from bot.reports.render import daily_table, goal_line, rows, text_summary
 from bot.storage.store_reports import LeadRow
 
+PHONE = re.compile(r"\+?[\d ().-]{3,32}")
 LEAD_COLUMNS = (
     "id",
     "created_at",
@@ -83,15 +85,14 @@ def leads_csv(table: list[list[Any]]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(LEAD_COLUMNS)
-    writer.writerows(table)
+    writer.writerows([_safe(v) for v in row] for row in table)
     return out.getvalue()
 
 
 def _safe(value: Any) -> Any:
-    """A cell value that a spreadsheet will not run as a formula."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
+    """A cell value that a spreadsheet will not run as a formula (phone numbers stay as is)."""
+    risky = isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r")
+    return "'" + value if risky and not PHONE.fullmatch(value) else value
 
 
 def _sheet(book: Any, title: str, header: Sequence[str], body: list[list[Any]]) -> None:

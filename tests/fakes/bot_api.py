@@ -221,6 +221,9 @@ async def _read_params(request: web.Request) -> JSON:
                 raw[key] = {"filename": value.filename, "size": len(data), "data": data}
             else:
                 raw[key] = value
+        for key, value in list(raw.items()):  # "attach://<name>": the file sent as part <name>
+            if isinstance(value, str) and value.startswith("attach://"):
+                raw[key] = raw.pop(value[len("attach://") :], value)
     return {k: _coerce(k, v) for k, v in raw.items()}
 
 
