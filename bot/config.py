@@ -9,6 +9,7 @@ file, so the bot token never needs to be written down. A wrong key or value rais
 from __future__ import annotations
 
 import os
+from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
@@ -149,8 +150,37 @@ class EngagementConfig(Section):
     draw_check_seconds: float = Field(default=30.0, ge=1.0, le=3600.0)
 
 
+class UtmConfig(Section):
+    source: str = "telegram"
+    medium: str = "community"
+    campaign: str = "community"
+
+
+class GoalConfig(Section):
+    # A report metric (see README, "Leads and reports"), e.g. leads, conversion_rate,
+    # csat_average, first_response_median_minutes, share_resolved.
+    metric: str
+    target: float
+    deadline: date | None = None
+    name: str = ""
+
+
 class ReportsConfig(Section):
     """Leads and reports."""
+
+    # Links to this URL in lead replies get the UTM parameters; empty: the playbooks'
+    # ``shop_url`` variable.
+    shop_url: str = ""
+    utm: UtmConfig = Field(default_factory=UtmConfig)
+    # Ask leads in private for their phone number (Telegram's contact button) after this text.
+    ask_contact: bool = True
+    consent_text: dict[str, str] = Field(default_factory=dict)
+    goals: list[GoalConfig] = Field(default_factory=list)
+    # Weekly report to the staff chat: day (0 Monday … 6 Sunday) and hour, UTC; null: off.
+    weekly_day: int | None = Field(default=0, ge=0, le=6)
+    weekly_hour: int = Field(default=8, ge=0, le=23)
+    # Exports (CSV, XLSX) show pseudonyms instead of customers' names, usernames and phones.
+    pseudonymise: bool = False
 
 
 class LoggingConfig(Section):

@@ -12,6 +12,7 @@ and every message names the thing, the value and the fix.
     ├── LanguageBackendError         a language-detection backend is unknown or unusable
     ├── ModelError                   the trained text model cannot be built or loaded
     ├── InputError                   a triage/eval input line is malformed
+    ├── ReportError                  a report or lead request is wrong (period, status, id)
     ├── StorageError                 the database cannot be reached or migrated
     │   └── MigrationError           the schema is behind and cannot be upgraded
     ├── CaseError                    a case action that its state does not allow
@@ -71,6 +72,10 @@ class ModelError(CmbotError):
 
 class InputError(CmbotError):
     """A line of triage or eval input is malformed."""
+
+
+class ReportError(CmbotError):
+    """A report or lead request is wrong: an unknown period, lead, status or format."""
 
 
 class StorageError(CmbotError):

@@ -13,6 +13,7 @@ from bot.cli.db import db
 from bot.cli.demo import demo
 from bot.cli.evaluate import eval_command
 from bot.cli.playbooks import playbooks
+from bot.cli.report import report
 from bot.cli.run import run
 from bot.cli.shell import shell
 from bot.cli.triage import triage
@@ -35,7 +36,7 @@ def cli(ctx: click.Context, config_path: Path | None) -> None:
     ctx.obj = load_config(config_path)
 
 
-for command in (triage, eval_command, playbooks, demo, shell, db, run, contest, engagement):
+for command in (triage, eval_command, playbooks, demo, shell, db, run, contest, engagement, report):
     cli.add_command(command)
 
 

@@ -7,6 +7,8 @@ cards use HTML with every piece of user text escaped by :func:`escape_html`.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import html
 import re
 from dataclasses import dataclass, field
@@ -15,6 +17,9 @@ from typing import Any
 from bot.storage.store_outbound import OutboundRecord, OutboundRow
 
 MAX_TEXT = 4096
+MAX_CAPTION = 1024
+FILE_MARK = "cmbot_file"  # a parameter {"cmbot_file": base64, "filename": ...} is a file upload
+FILE_FIELDS = {"sendPhoto": "photo", "sendDocument": "document"}
 DEEP_LINK_MARK = "{deep_link}"  # left in drafts by the runtime, replaced per message
 PAYLOAD_RE = re.compile(r"^c(-?\d{1,20})_(\d{1,12})$")
 SEND_METHODS = frozenset(
@@ -134,6 +139,65 @@ def url_button(label: str, url: str) -> dict[str, str]:
 
 def callback_button(label: str, data: str) -> dict[str, str]:
     return {"text": label, "callback_data": data[:64]}
+
+
+def file_param(data: bytes, filename: str) -> dict[str, str]:
+    """A file to upload, kept as JSON (base64) in the outbox; adapters turn it into their
+    framework's input file (aiogram ``BufferedInputFile``, PTB ``InputFile``)."""
+    return {FILE_MARK: base64.b64encode(data).decode("ascii"), "filename": filename}
+
+
+def file_from_param(value: Any) -> tuple[bytes, str] | None:
+    """``(bytes, filename)`` of a parameter made by :func:`file_param`, else ``None``."""
+    if not isinstance(value, dict) or not isinstance(value.get(FILE_MARK), str):
+        return None
+    try:
+        data = base64.b64decode(value[FILE_MARK], validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    return data, str(value.get("filename") or "file")
+
+
+def send_file(
+    chat_id: str,
+    data: bytes,
+    filename: str,
+    *,
+    method: str = "sendPhoto",
+    caption: str = "",
+    kind: str = "report",
+    parse_mode: str | None = None,
+) -> Effect:
+    """``sendPhoto`` or ``sendDocument`` with the file's bytes (uploaded by the adapter)."""
+    params: dict[str, Any] = {
+        "chat_id": _chat(chat_id),
+        FILE_FIELDS[method]: file_param(data, filename),
+    }
+    if caption:
+        params["caption"] = clip(caption, MAX_CAPTION)
+    if parse_mode:
+        params["parse_mode"] = parse_mode
+    return Effect(method, params, kind, str(chat_id), caption or filename)
+
+
+def send_keyboard(
+    chat_id: str,
+    text: str,
+    keyboard: list[list[dict[str, Any]]] | None,
+    *,
+    kind: str = "reply",
+    user_id: str | None = None,
+) -> Effect:
+    """``sendMessage`` with a reply keyboard (e.g. a ``request_contact`` button), or removing
+    the keyboard when ``keyboard`` is ``None``."""
+    markup: dict[str, Any] = (
+        {"keyboard": keyboard, "one_time_keyboard": True, "resize_keyboard": True}
+        if keyboard
+        else {"remove_keyboard": True}
+    )
+    text = clip(text)
+    params = {"chat_id": _chat(chat_id), "text": text, "reply_markup": markup}
+    return Effect("sendMessage", params, kind, str(chat_id), text, user_id)
 
 
 def delete_message(chat_id: str, message_id: str) -> Effect:

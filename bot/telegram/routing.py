@@ -209,6 +209,7 @@ JobHandler = Callable[[Context, Job], Awaitable[Reaction]]
 OutcomeHook = Callable[[Context, Triaged], Awaitable[Reaction | None]]
 StaffHook = Callable[[Context, StaffMessage], Awaitable[Reaction | None]]
 UpdateHook = Callable[[Context, ParsedUpdate], Awaitable[Reaction | None]]
+StartHook = Callable[[Context], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -238,6 +239,7 @@ class Router:
         self.outcome_hooks: list[OutcomeHook] = []
         self.staff_hooks: list[StaffHook] = []
         self.update_hooks: list[UpdateHook] = []
+        self.start_hooks: list[StartHook] = []
 
     def command(
         self,
@@ -282,6 +284,11 @@ class Router:
 
     def on_update(self, fn: UpdateHook) -> UpdateHook:
         self.update_hooks.append(fn)
+        return fn
+
+    def on_start(self, fn: StartHook) -> StartHook:
+        """Run once when the runtime starts (e.g. to arm a recurring job)."""
+        self.start_hooks.append(fn)
         return fn
 
 
@@ -395,6 +402,11 @@ class Dispatcher:
             for hook in router.staff_hooks:
                 out.extend(await hook(ctx, message))
         return out
+
+    async def start(self, ctx: Context) -> None:
+        for router in self.routers:
+            for hook in router.start_hooks:
+                await hook(ctx)
 
     async def update(self, ctx: Context, parsed: ParsedUpdate) -> Reaction:
         out = Reaction()

@@ -116,6 +116,7 @@ class TelegramRuntime:
             raise TransportError(f"getMe answered {me!r}; check the bot token", method="getMe")
         self.identity.bot_id, self.identity.username = me.get("id"), str(me["username"])
         self.processor.secret = await self._button_secret()
+        await self.dispatcher.start(self.processor.handler_context())
         since = datetime.fromtimestamp(
             self.clock.time() - self.config.telegram.new_member_hours * 3600, UTC
         )

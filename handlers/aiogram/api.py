@@ -27,6 +27,7 @@ from aiogram.exceptions import (
     TelegramUnauthorizedError,
 )
 from aiogram.methods.base import TelegramMethod
+from aiogram.types import BufferedInputFile
 from pydantic import BaseModel, ValidationError
 
 from bot.errors import (
@@ -37,6 +38,7 @@ from bot.errors import (
     ServerError,
     TransportError,
 )
+from bot.telegram.effects import file_from_param
 from handlers.startup import token_refused
 
 
@@ -53,6 +55,16 @@ def method_class(name: str) -> type[TelegramMethod[Any]]:
     if isinstance(known, type) and issubclass(known, TelegramMethod):
         return known
     return type(name, (_AnyMethod,), {"__api_method__": name})
+
+
+def with_files(params: Mapping[str, Any]) -> dict[str, Any]:
+    """``params`` with each file parameter (see :func:`file_param`) as a BufferedInputFile."""
+    out = dict(params)
+    for key, value in params.items():
+        found = file_from_param(value)
+        if found is not None:
+            out[key] = BufferedInputFile(found[0], filename=found[1])
+    return out
 
 
 def to_json(value: Any) -> Any:
@@ -95,7 +107,7 @@ class AiogramBotApi:
 
     async def call(self, method: str, params: Mapping[str, Any]) -> Any:
         try:
-            request = method_class(method).model_validate(dict(params))
+            request = method_class(method).model_validate(with_files(params))
         except ValidationError as exc:
             problems = "; ".join(
                 f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()

@@ -13,7 +13,7 @@ import warnings
 from collections.abc import Mapping
 from typing import Any
 
-from telegram import Bot
+from telegram import Bot, InputFile
 from telegram import error as ptb
 from telegram.warnings import PTBDeprecationWarning
 
@@ -25,6 +25,7 @@ from bot.errors import (
     ServerError,
     TransportError,
 )
+from bot.telegram.effects import file_from_param
 from handlers.ptb.request import ServerErrorAnswer
 from handlers.startup import token_refused
 
@@ -64,6 +65,16 @@ def translate(exc: ptb.TelegramError, method: str, api_url: str) -> TransportErr
     return TransportError(text, method=method)
 
 
+def with_files(params: Mapping[str, Any]) -> dict[str, Any]:
+    """``params`` with each file parameter (see :func:`file_param`) as a PTB InputFile."""
+    out = dict(params)
+    for key, value in params.items():
+        found = file_from_param(value)
+        if found is not None:
+            out[key] = InputFile(found[0], filename=found[1], attach=True)
+    return out
+
+
 class PtbBotApi:
     """:class:`~bot.telegram.ports.BotApi` over a PTB :class:`~telegram.Bot`."""
 
@@ -73,6 +84,6 @@ class PtbBotApi:
 
     async def call(self, method: str, params: Mapping[str, Any]) -> Any:
         try:
-            return await self.bot.do_api_request(method.lower(), api_kwargs=dict(params))
+            return await self.bot.do_api_request(method.lower(), api_kwargs=with_files(params))
         except ptb.TelegramError as exc:
             raise translate(exc, method, self.api_url) from exc

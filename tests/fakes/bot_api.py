@@ -217,9 +217,13 @@ async def _read_params(request: web.Request) -> JSON:
         form = await request.post()
         for key, value in form.items():
             if isinstance(value, web.FileField):
-                raw[key] = {"filename": value.filename, "size": len(value.file.read())}
+                data = value.file.read()
+                raw[key] = {"filename": value.filename, "size": len(data), "data": data}
             else:
                 raw[key] = value
+        for key, value in list(raw.items()):  # "attach://<name>": the file sent as part <name>
+            if isinstance(value, str) and value.startswith("attach://"):
+                raw[key] = raw.pop(value[len("attach://") :], value)
     return {k: _coerce(k, v) for k, v in raw.items()}
 
 

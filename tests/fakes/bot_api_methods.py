@@ -50,6 +50,49 @@ def send_message(state: BotState, p: JSON) -> JSON:
     return state.new_bot_message(chat, p, text=text)
 
 
+def _upload(p: JSON, field: str) -> JSON:
+    """The uploaded file of a multipart ``field`` (an existing file_id or URL is refused)."""
+    value = p.get(field)
+    if not isinstance(value, dict) or not value.get("size"):
+        raise bad_request(f"there is no {field} in the request")
+    return value
+
+
+def send_photo(state: BotState, p: JSON) -> JSON:
+    chat = state.chat(p.get("chat_id"))
+    upload = _upload(p, "photo")
+    caption = str(p.get("caption") or "")
+    _check_entities(caption, p.get("parse_mode"))
+    photo = [
+        {
+            "file_id": f"photo-{upload['size']}",
+            "file_size": upload["size"],
+            "width": 1,
+            "height": 1,
+            "file_unique_id": f"u{upload['size']}",
+        }
+    ]
+    content: JSON = {"photo": photo, "caption": caption} if caption else {"photo": photo}
+    return state.new_bot_message(chat, p, **content)
+
+
+def send_document(state: BotState, p: JSON) -> JSON:
+    chat = state.chat(p.get("chat_id"))
+    upload = _upload(p, "document")
+    caption = str(p.get("caption") or "")
+    _check_entities(caption, p.get("parse_mode"))
+    document = {
+        "file_id": f"doc-{upload['size']}",
+        "file_unique_id": f"d{upload['size']}",
+        "file_name": upload.get("filename"),
+        "file_size": upload["size"],
+    }
+    content: JSON = {"document": document}
+    if caption:
+        content["caption"] = caption
+    return state.new_bot_message(chat, p, **content)
+
+
 def edit_message_text(state: BotState, p: JSON) -> JSON | bool:
     if p.get("inline_message_id"):
         return True
@@ -233,6 +276,8 @@ def _true(state: BotState, p: JSON) -> bool:
 METHODS: dict[str, Method] = {
     "getMe": lambda state, p: state.me,
     "sendMessage": send_message,
+    "sendPhoto": send_photo,
+    "sendDocument": send_document,
     "editMessageText": edit_message_text,
     "deleteMessage": delete_message,
     "restrictChatMember": restrict_chat_member,

@@ -157,6 +157,8 @@ class BotState:
         for key in ("reply_markup", "business_connection_id"):
             if params.get(key):
                 out[key] = params[key]
+        if "inline_keyboard" not in (out.get("reply_markup") or {}):
+            out.pop("reply_markup", None)  # Telegram returns only inline keyboards
         self.messages[(chat["id"], out["message_id"])] = out
         self.sent.append(out)
         return out

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.domain import utcnow
@@ -79,10 +79,19 @@ class CaseEvent(IdMixin, CreatedMixin, Base):
 
 
 class Lead(IdMixin, CreatedMixin, Base):
-    """A potential customer, with their consent to be contacted."""
+    """A potential customer, with their consent to be contacted.
+
+    One lead per message: ``(platform, platform_chat_id, message_id)`` is a unique index, so a
+    message processed again after a crash does not make a second lead. ``thread_id`` is the channel
+    post (or forum topic) the comment was under; ``campaign`` the UTM campaign of the link.
+    """
 
     __tablename__ = "leads"
-    __table_args__ = (CheckConstraint(one_of("status", LEAD_STATUSES), name="status"),)
+    __table_args__ = (
+        CheckConstraint(one_of("status", LEAD_STATUSES), name="status"),
+        Index("ix_leads_message", "platform", "platform_chat_id", "message_id", unique=True),
+        Index("ix_leads_chat_created", "platform_chat_id", "created_at"),
+    )
 
     contact_id: Mapped[int | None] = mapped_column(
         BigId, ForeignKey("contacts.id", ondelete="SET NULL"), index=True
@@ -97,3 +106,13 @@ class Lead(IdMixin, CreatedMixin, Base):
     consent: Mapped[bool] = mapped_column(default=False)
     consent_at: Mapped[datetime | None]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    platform: Mapped[str] = mapped_column(String(32), default="telegram")
+    platform_chat_id: Mapped[str | None] = mapped_column(String(64))
+    message_id: Mapped[str | None] = mapped_column(String(64))
+    thread_id: Mapped[str | None] = mapped_column(String(64))
+    chat_title: Mapped[str | None] = mapped_column(CleanString(255))
+    campaign: Mapped[str | None] = mapped_column(String(128))
+    # Shared through Telegram's contact button, after the consent text; erased with the contact.
+    phone: Mapped[str | None] = mapped_column(CleanString(64))
+    contact_name: Mapped[str | None] = mapped_column(CleanString(255))
+    status_by: Mapped[str | None] = mapped_column(String(64))  # staff user id of the last change

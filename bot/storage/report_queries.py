@@ -1,0 +1,297 @@
+"""The SQL behind reports: grouped counts on SQLite and PostgreSQL, no personal data.
+
+Messages are counted by when they were received (``inbound_messages.received_at``), cases by
+when they opened, leads by when they came, engagement by when people took part. A filter's
+chat is the platform's chat id; its language is the verdict's (for cases, the verdict of their
+first message; for leads, the lead's).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, distinct, exists, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.storage import models as m
+
+SATISFIED = 4  # CSAT answers are 1-5; 4 and 5 are satisfied customers
+CSAT_KINDS = ("csat",)
+HAM_LABELS = ("ham", "not_spam")
+# What counts as taking part, per kind of engagement (draws and announcements do not).
+PARTAKING = {"poll": "vote", "quiz": "answer", "contest": "entry"}
+
+
+@dataclass(frozen=True)
+class ReportFilter:
+    start: datetime
+    end: datetime  # exclusive
+    chat_id: str | None = None
+    language: str | None = None
+
+
+def day(column: Any, backend: str) -> Any:
+    """The UTC calendar day of a timestamp column."""
+    if backend == "postgresql":
+        return func.date(func.timezone("UTC", column))
+    return func.date(column)
+
+
+def _day_key(value: Any) -> str:
+    return value.isoformat() if isinstance(value, date) else str(value)[:10]
+
+
+def _messages(flt: ReportFilter, *columns: Any) -> Select[Any]:
+    query = (
+        select(*columns)
+        .select_from(m.Verdict)
+        .join(m.InboundMessage, m.Verdict.inbound_id == m.InboundMessage.id)
+        .where(m.InboundMessage.received_at >= flt.start, m.InboundMessage.received_at < flt.end)
+    )
+    if flt.chat_id is not None:
+        query = query.where(m.InboundMessage.platform_chat_id == flt.chat_id)
+    if flt.language is not None:
+        query = query.where(m.Verdict.language == flt.language)
+    return query
+
+
+def _outbound(kind: str) -> ColumnElement[bool]:
+    return exists().where(
+        m.OutboundMessage.inbound_id == m.Verdict.inbound_id,
+        m.OutboundMessage.kind == kind,
+        m.OutboundMessage.status == "sent",
+    )
+
+
+async def _pairs(session: AsyncSession, query: Select[Any]) -> dict[str, int]:
+    return {str(k): int(n) for k, n in (await session.execute(query)).all()}
+
+
+async def message_numbers(session: AsyncSession, flt: ReportFilter) -> dict[str, Any]:
+    backend = session.get_bind().dialect.name
+    count = func.count(m.Verdict.id)
+    by_category = await _pairs(
+        session, _messages(flt, m.Verdict.category, count).group_by(m.Verdict.category)
+    )
+    by_sentiment = await _pairs(
+        session, _messages(flt, m.Verdict.sentiment, count).group_by(m.Verdict.sentiment)
+    )
+    by_language = await _pairs(
+        session, _messages(flt, m.Verdict.language, count).group_by(m.Verdict.language)
+    )
+    bucket = day(m.InboundMessage.received_at, backend)
+    daily: dict[str, dict[str, int]] = defaultdict(dict)
+    for d, category, n in await session.execute(
+        _messages(flt, bucket, m.Verdict.category, count).group_by(bucket, m.Verdict.category)
+    ):
+        daily[_day_key(d)][str(category)] = int(n)
+    sentiment_daily: dict[str, dict[str, int]] = defaultdict(dict)
+    for d, sentiment, n in await session.execute(
+        _messages(flt, bucket, m.Verdict.sentiment, count).group_by(bucket, m.Verdict.sentiment)
+    ):
+        sentiment_daily[_day_key(d)][str(sentiment)] = int(n)
+    complaint = m.Verdict.category == "complaint"
+    product = func.coalesce(m.Verdict.variables["product"].as_string(), "unspecified")
+    topic = func.coalesce(m.Verdict.variables["topic"].as_string(), m.Verdict.faq_id, "unspecified")
+    by_product = await _pairs(
+        session, _messages(flt, product, count).where(complaint).group_by(product)
+    )
+    by_topic = await _pairs(session, _messages(flt, topic, count).where(complaint).group_by(topic))
+    question = m.Verdict.category == "question"
+    human = exists().where(
+        m.Case.first_message_id == m.Verdict.inbound_id, m.Case.first_response_at.is_not(None)
+    )
+    bot_reply = _outbound("reply")
+    questions = (
+        await session.execute(
+            _messages(
+                flt,
+                count,
+                func.count(m.Verdict.id).filter(bot_reply),
+                func.count(m.Verdict.id).filter(human),
+                func.count(m.Verdict.id).filter(and_(~bot_reply, ~human)),
+            ).where(question)
+        )
+    ).one()
+    spam = m.Verdict.category == "spam"
+    spam_row = (
+        await session.execute(
+            _messages(flt, count, func.count(m.Verdict.id).filter(_outbound("delete"))).where(spam)
+        )
+    ).one()
+    corrections = select(func.count(m.Correction.id)).where(
+        m.Correction.label.in_(HAM_LABELS),
+        m.Correction.created_at >= flt.start,
+        m.Correction.created_at < flt.end,
+    )
+    if flt.language is not None:
+        corrections = corrections.where(m.Correction.language == flt.language)
+    return {
+        "total": sum(by_category.values()),
+        "by_category": by_category,
+        "by_sentiment": by_sentiment,
+        "by_language": by_language,
+        "daily": {k: daily[k] for k in sorted(daily)},
+        "sentiment_daily": {k: sentiment_daily[k] for k in sorted(sentiment_daily)},
+        "complaints_by_product": by_product,
+        "complaints_by_topic": by_topic,
+        "questions": {
+            "total": int(questions[0]),
+            "answered_by_bot": int(questions[1]),
+            "answered_by_humans": int(questions[2]),
+            "unanswered": int(questions[3]),
+        },
+        "spam": {
+            "detected": int(spam_row[0]),
+            "removed": int(spam_row[1]),
+            "false_positives_corrected": int(await session.scalar(corrections) or 0),
+        },
+    }
+
+
+def _cases(flt: ReportFilter, *columns: Any) -> Select[Any]:
+    query = (
+        select(*columns)
+        .select_from(m.Case)
+        .outerjoin(m.Verdict, m.Verdict.inbound_id == m.Case.first_message_id)
+        .where(m.Case.created_at >= flt.start, m.Case.created_at < flt.end)
+    )
+    if flt.chat_id is not None:
+        query = query.join(m.Chat, m.Chat.id == m.Case.chat_id).where(m.Chat.chat_id == flt.chat_id)
+    if flt.language is not None:
+        query = query.where(m.Verdict.language == flt.language)
+    return query
+
+
+async def case_rows(session: AsyncSession, flt: ReportFilter) -> list[dict[str, Any]]:
+    """One dict per case opened in the period, with its last CSAT score (or None)."""
+    columns = (
+        m.Case.id,
+        m.Case.category,
+        m.Case.status,
+        m.Case.created_at,
+        m.Case.first_response_at,
+        m.Case.resolved_at,
+        m.Case.first_response_due_at,
+        m.Case.resolution_due_at,
+        m.Verdict.sentiment,
+    )
+    cases: dict[int, dict[str, Any]] = {}
+    for row in await session.execute(_cases(flt, *columns).order_by(m.Case.id)):
+        cases.setdefault(row[0], dict(zip(CASE_KEYS, row, strict=True)) | {"csat": None})
+    ids = _cases(flt, m.Case.id).scalar_subquery()
+    csat = (
+        select(m.CaseEvent.case_id, m.CaseEvent.payload)
+        .where(m.CaseEvent.kind.in_(CSAT_KINDS), m.CaseEvent.case_id.in_(ids))
+        .order_by(m.CaseEvent.id)
+    )
+    for case_id, payload in await session.execute(csat):
+        score = csat_score(payload)
+        if score is not None and case_id in cases:
+            cases[case_id]["csat"] = score
+    return list(cases.values())
+
+
+CASE_KEYS = (
+    "id",
+    "category",
+    "status",
+    "created_at",
+    "first_response_at",
+    "resolved_at",
+    "first_response_due_at",
+    "resolution_due_at",
+    "sentiment",
+)
+
+
+def csat_score(payload: Any) -> float | None:
+    """The 1-5 score of a CSAT case event (``{"score": 5}``), or None."""
+    if not isinstance(payload, dict):
+        return None
+    for key in ("score", "rating", "value"):
+        value = payload.get(key)
+        if isinstance(value, int | float) and not isinstance(value, bool) and 1 <= value <= 5:
+            return float(value)
+    return None
+
+
+async def lead_numbers(session: AsyncSession, flt: ReportFilter) -> dict[str, Any]:
+    def leads(*columns: Any) -> Select[Any]:
+        query = select(*columns).where(m.Lead.created_at >= flt.start, m.Lead.created_at < flt.end)
+        if flt.chat_id is not None:
+            query = query.where(m.Lead.platform_chat_id == flt.chat_id)
+        if flt.language is not None:
+            query = query.where(m.Lead.language == flt.language)
+        return query
+
+    count = func.count(m.Lead.id)
+    by_source = await _pairs(session, leads(m.Lead.source, count).group_by(m.Lead.source))
+    by_status = await _pairs(session, leads(m.Lead.status, count).group_by(m.Lead.status))
+    campaign = func.coalesce(m.Lead.campaign, "none")
+    by_campaign = await _pairs(session, leads(campaign, count).group_by(campaign))
+    product = func.coalesce(m.Lead.product, "unspecified")
+    by_product = await _pairs(session, leads(product, count).group_by(product))
+    by_chat: dict[str, int] = {}
+    chat = func.coalesce(m.Lead.chat_title, m.Lead.platform_chat_id, "?")
+    # Private chats are people: counted under one name, never by their chat id.
+    public = leads(chat, count).where(m.Lead.source != "dm").group_by(chat)
+    by_chat = await _pairs(session, public)
+    private = int(await session.scalar(leads(count).where(m.Lead.source == "dm")) or 0)
+    if private:
+        by_chat["private chats"] = private
+    with_phone = int(await session.scalar(leads(count).where(m.Lead.consent.is_(True))) or 0)
+    total = sum(by_status.values())
+    won = by_status.get("won", 0)
+    return {
+        "total": total,
+        "by_source": by_source,
+        "by_status": by_status,
+        "by_campaign": by_campaign,
+        "by_product": by_product,
+        "by_chat": by_chat,
+        "with_consent": with_phone,
+        "won": won,
+        "conversion_rate": won / total if total else None,
+    }
+
+
+async def engagement_numbers(session: AsyncSession, flt: ReportFilter) -> dict[str, Any]:
+    item, record = m.EngagementItem, m.EngagementRecord
+    query = (
+        select(
+            item.kind,
+            func.count(record.id),
+            func.count(distinct(record.contact_id)),
+            func.count(distinct(record.item_id)),
+        )
+        .select_from(record)
+        .join(item, item.id == record.item_id)
+        .where(record.created_at >= flt.start, record.created_at < flt.end)
+        .where(or_(*(and_(item.kind == k, record.kind == r) for k, r in PARTAKING.items())))
+        .group_by(item.kind)
+    )
+    if flt.chat_id is not None:
+        query = query.join(m.Chat, m.Chat.id == item.chat_id).where(m.Chat.chat_id == flt.chat_id)
+    out: dict[str, Any] = {
+        kind: {"records": 0, "people": 0, "items": 0} for kind in ("poll", "quiz", "contest")
+    }
+    for kind, records, people, items in await session.execute(query):
+        out[str(kind)] = {"records": int(records), "people": int(people), "items": int(items)}
+    polls = out["poll"]
+    out["poll_turnout"] = polls["records"] / polls["items"] if polls["items"] else None
+    out["quiz_participants"] = out["quiz"]["people"]
+    out["contest_entries"] = out["contest"]["records"]
+    return out
+
+
+async def report_data(session: AsyncSession, flt: ReportFilter) -> dict[str, Any]:
+    return {
+        "messages": await message_numbers(session, flt),
+        "cases": await case_rows(session, flt),
+        "leads": await lead_numbers(session, flt),
+        "engagement": await engagement_numbers(session, flt),
+    }
