@@ -125,6 +125,7 @@ class OutboundStore(PeopleStore):
             }
             for c in changes
         ]
+
         def work(connection: Connection) -> None:
             connection.execute(stmt, rows)
             for change in (c for c in changes if c.result):

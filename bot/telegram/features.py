@@ -11,4 +11,8 @@ def feature_routers() -> list[Router]:
     from bot.reports.routes import router as reports
     from bot.telegram.staff import router as drafts
 
-    return [drafts, cases, engagement, reports]
+    # Order matters where several routers take the same command: /start payloads that a
+    # feature owns (contest winners) come before the cases feature's catch-all /start menu.
+    # Hooks run in this order too: the cases hook replaces the staff card with the case card,
+    # then the reports hook adds the lead's line and status buttons to it.
+    return [drafts, engagement, cases, reports]

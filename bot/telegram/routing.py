@@ -6,7 +6,7 @@ every parsed update to the routers in order::
     router = Router("cases")
 
     @router.command("cases", where={"staff", "private"}, staff_only=True, help="open cases")
-    async def open_cases(ctx: Context, cmd: Command) -> Reaction: ...
+    async def open_cases(ctx: Context, cmd: Command) -> Reaction | None: ...
 
     @router.callback("cl", staff_only=True)          # buttons made by ctx.button(..., "cl", ...)
     async def claim(ctx: Context, press: Press) -> Reaction: ...
@@ -320,12 +320,13 @@ class Dispatcher:
 
     def __init__(self, routers: Iterable[Router]) -> None:
         self.routers = list(routers)
-        self.commands: dict[str, CommandSpec] = {}
+        self.commands: dict[str, list[CommandSpec]] = {}
         self.callbacks: dict[str, CallbackSpec] = {}
         self.jobs: dict[str, JobHandler] = {}
         for router in self.routers:
+            for name, spec in router.commands.items():
+                self.commands.setdefault(name, []).append(spec)
             for table, own in (
-                (self.commands, router.commands),
                 (self.callbacks, router.callbacks),
                 (self.jobs, router.jobs),
             ):
@@ -336,24 +337,30 @@ class Dispatcher:
 
     def command_help(self, where: Where, staff: bool) -> list[tuple[str, str]]:
         """``(name, help)`` of the commands usable ``where`` (staff ones only for staff)."""
-        return [
-            (spec.name, spec.help)
-            for spec in self.commands.values()
-            if where in spec.where and spec.help and (staff or not spec.staff_only)
-        ]
+        out: dict[str, str] = {}
+        for name, specs in self.commands.items():
+            for spec in specs:
+                if where in spec.where and spec.help and (staff or not spec.staff_only):
+                    out.setdefault(name, spec.help)
+        return list(out.items())
 
     async def command(self, ctx: Context, cmd: Command) -> Reaction | None:
-        """The handler's reaction, a refusal, or None when no router knows the command."""
-        spec = self.commands.get(cmd.name)
-        if spec is None or cmd.where not in spec.where:
-            return None
-        if spec.staff_only and not ctx.is_staff(cmd.user_id, cmd.chat_id):
-            log.warning("/%s refused to non-staff user %s", cmd.name, cmd.user_id)
-            reply = send_text(cmd.chat_id, f"/{cmd.name} is for staff only.", reply_to=None)
-            return Reaction([Planned(reply)]).event(
-                "refused", what=f"/{cmd.name}", user_id=cmd.user_id, chat_id=cmd.chat_id
-            )
-        return await spec.handler(ctx, cmd)
+        """The first reaction of the handlers of ``/name`` (routers in order; a handler that
+        returns None leaves the command to the next, e.g. ``/start`` with a payload it does
+        not own), a refusal, or None when no router takes the command."""
+        for spec in self.commands.get(cmd.name, ()):
+            if cmd.where not in spec.where:
+                continue
+            if spec.staff_only and not ctx.is_staff(cmd.user_id, cmd.chat_id):
+                log.warning("/%s refused to non-staff user %s", cmd.name, cmd.user_id)
+                reply = send_text(cmd.chat_id, f"/{cmd.name} is for staff only.", reply_to=None)
+                return Reaction([Planned(reply)]).event(
+                    "refused", what=f"/{cmd.name}", user_id=cmd.user_id, chat_id=cmd.chat_id
+                )
+            reaction = await spec.handler(ctx, cmd)
+            if reaction is not None:
+                return reaction
+        return None
 
     async def callback(self, ctx: Context, callback: Callback) -> Reaction:
         verified = verify(ctx.secret, callback.data)

@@ -89,7 +89,7 @@ async def test_scheduled_poll_votes_restart_deadline_results(
     async with FakeBotApi() as server:
         server.state.chats[GROUP["id"]] = GROUP
         async with running_bot(
-            server, framework, tmp_path, classifier, clock, **FAST_OUTBOX
+            server, framework, tmp_path, classifier, clock=clock, **FAST_OUTBOX
         ) as bot:
             await launch(
                 bot,
@@ -108,7 +108,7 @@ async def test_scheduled_poll_votes_restart_deadline_results(
                 [server.updates.poll_answer(poll["id"], v, [i % 3]) for i, v in enumerate(voters)],
             )
         async with running_bot(
-            server, framework, tmp_path, classifier, clock, **FAST_OUTBOX
+            server, framework, tmp_path, classifier, clock=clock, **FAST_OUTBOX
         ) as bot:
             await jobs(bot, clock, 2 * 86400)
             assert server.state.polls[poll["id"]]["is_closed"] is True
@@ -151,7 +151,7 @@ async def test_quiz_with_twenty_players_ranks_by_score_then_time(
     async with FakeBotApi() as server:
         server.state.chats[GROUP["id"]] = GROUP
         async with running_bot(
-            server, framework, tmp_path, classifier, clock, **FAST_OUTBOX
+            server, framework, tmp_path, classifier, clock=clock, **FAST_OUTBOX
         ) as bot:
             bot.runtime.config.playbooks = playbooks
             await launch(bot, "/quiz trivia")
@@ -194,7 +194,7 @@ async def test_contest_200_entries_three_eligible_winners_verified(
             if p["id"] in non_members:
                 server.state.members[(GROUP["id"], p["id"])] = {"status": "left", "user": p}
         async with running_bot(
-            server, framework, tmp_path, classifier, clock, **FAST_OUTBOX
+            server, framework, tmp_path, classifier, clock=clock, **FAST_OUTBOX
         ) as bot:
             await launch(bot, f"/contest Winter giveaway --winners 3 --for 1d --chat {GROUP['id']}")
             await jobs(bot, clock, 0)
