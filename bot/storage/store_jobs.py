@@ -19,7 +19,7 @@ from sqlalchemy import Connection, Table, bindparam, insert, select, update
 
 from bot.domain import utcnow
 from bot.storage import models as m
-from bot.storage.store_outbound import OutboundRecord, OutboundStore
+from bot.storage.store_outbound import OutboundRecord, OutboundStore, outbound_row
 
 JOBS: Table = m.ScheduledJob.__table__  # type: ignore[assignment]
 STATE: Table = m.BotState.__table__  # type: ignore[assignment]
@@ -121,21 +121,7 @@ class JobStore(OutboundStore):
             calls = [c for r in results for c in r.outbound]
             call_ids: list[int] = []
             if calls:
-                now = utcnow()
-                rows = [
-                    {
-                        "inbound_id": None,
-                        "platform_chat_id": c.chat_id,
-                        "kind": c.kind,
-                        "text": c.text,
-                        "status": c.status,
-                        "detail": c.detail,
-                        "attempts": 0,
-                        "created_at": now,
-                        "updated_at": now,
-                    }
-                    for c in calls
-                ]
+                rows = [outbound_row(None, c) for c in calls]
                 stmt = insert(OUTBOUND).returning(OUTBOUND.c.id, sort_by_parameter_order=True)
                 call_ids = [int(i) for i in session.execute(stmt, rows).scalars()]
             events = [{"kind": k, "payload": p} for r in results for k, p in r.events]

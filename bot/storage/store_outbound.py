@@ -134,3 +134,19 @@ class OutboundStore(PeopleStore):
                 connection.execute(update(t).where(t.c.id == change.id).values(detail=merged))
 
         await self.db.run_write(work, f"updating {len(changes)} outgoing calls")
+
+
+def outbound_row(inbound_id: int | None, record: OutboundRecord) -> dict[str, Any]:
+    """The ``outbound_messages`` row of a call to store (Core insert values)."""
+    now = utcnow()
+    return {
+        "inbound_id": inbound_id,
+        "platform_chat_id": record.chat_id,
+        "kind": record.kind,
+        "text": record.text,
+        "status": record.status,
+        "detail": record.detail,
+        "attempts": 0,
+        "created_at": now,
+        "updated_at": now,
+    }

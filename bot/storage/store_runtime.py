@@ -22,7 +22,7 @@ from bot import domain
 from bot.domain import utcnow
 from bot.storage import models as m
 from bot.storage.store_bulk import BulkPeopleStore
-from bot.storage.store_outbound import OutboundRecord, OutboundStore
+from bot.storage.store_outbound import OutboundRecord, OutboundStore, outbound_row
 from bot.storage.types import exact_bytes
 
 RAW_UPDATES: Table = m.RawUpdate.__table__  # type: ignore[assignment]
@@ -158,7 +158,7 @@ class RuntimeStore(OutboundStore, BulkPeopleStore):
             calls = [(r, c) for r in results for c in r.outbound]
             call_ids: list[int] = []
             if calls:
-                rows = [_outbound_row(inbound_ids.get(r.row_id), c) for r, c in calls]
+                rows = [outbound_row(inbound_ids.get(r.row_id), c) for r, c in calls]
                 stmt = insert(OUTBOUND).returning(OUTBOUND.c.id, sort_by_parameter_order=True)
                 call_ids = [int(i) for i in session.execute(stmt, rows).scalars()]
             strikes = [
@@ -228,21 +228,6 @@ def _inbound_row(
         "is_new_member": msg.is_new_member,
         "extra": dict(msg.extra),
         "created_at": utcnow(),
-    }
-
-
-def _outbound_row(inbound_id: int | None, record: OutboundRecord) -> dict[str, Any]:
-    now = utcnow()
-    return {
-        "inbound_id": inbound_id,
-        "platform_chat_id": record.chat_id,
-        "kind": record.kind,
-        "text": record.text,
-        "status": record.status,
-        "detail": record.detail,
-        "attempts": 0,
-        "created_at": now,
-        "updated_at": now,
     }
 
 
