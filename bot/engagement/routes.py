@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.engagement import contests, polls, quizzes
+from bot.engagement import contest_texts, contests, polls, quizzes
 from bot.engagement.common import (
     CHECK,
     CLOSE,
@@ -145,9 +145,9 @@ async def join(ctx: Context, press: Press) -> Reaction:
 @router.command("start", where={"private"})
 async def claim(ctx: Context, cmd: Command) -> Reaction | None:
     """``/start win<id>`` from a winner's deep link; other payloads go on as before."""
-    if not cmd.args.startswith(contests.CLAIM_PREFIX):
+    if not cmd.args.startswith(contest_texts.CLAIM_PREFIX):
         return None
-    item, definition = await load_item(ctx, cmd.args[len(contests.CLAIM_PREFIX) :])
+    item, definition = await load_item(ctx, cmd.args[len(contest_texts.CLAIM_PREFIX) :])
     if not isinstance(definition, ContestDef):
         return None
     entries = {e.user_id: e for e in await ctx.store.entries(item.id)}
@@ -158,5 +158,5 @@ async def claim(ctx: Context, cmd: Command) -> Reaction | None:
         return Reaction().add(send_text(cmd.user_id, text, kind="engagement_notice"))
     claimed = sorted({*item.state.get("claimed", []), cmd.user_id})
     await ctx.store.update_item(item.id, state={**item.state, "claimed": claimed})
-    out = Reaction().add(contests.winner_message(cmd.user_id, definition, str(mine.id)))
+    out = Reaction().add(contest_texts.winner_message(cmd.user_id, definition, str(mine.id)))
     return out.event("contest_claim", item=item.id, user_id=cmd.user_id, entry=mine.id)
