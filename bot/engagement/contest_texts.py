@@ -18,6 +18,10 @@ def how_to_enter(definition: ContestDef) -> str:
     if entry.action == "comment":
         where = f" under post {entry.post}" if entry.post else ""
         return f"Comment with {entry.keyword}{where} to enter."
+    if entry.action == "photo":
+        where = f" under post {entry.post}" if entry.post else ""
+        caption = f" with {entry.keyword} in the caption" if entry.keyword else ""
+        return f"Send a photo{caption}{where} to enter."
     if entry.action == "poll":
         return "Answer the poll below to enter (the poll is not anonymous)."
     return "Press “Join” below to enter."
@@ -32,6 +36,11 @@ def announcement(ctx: Context, item: ItemRow, definition: ContestDef, commitment
         how_to_enter(definition),
         f"{definition.winners} winner(s), drawn on {deadline} among the members of the community"
         " (one entry per person; staff cannot win).",
+        *(
+            [f"Only for members who wrote at least {definition.min_messages} comments before."]
+            if definition.min_messages
+            else []
+        ),
     ]
     if definition.rules:
         lines += ["", f"Rules: {definition.rules}"]

@@ -112,14 +112,24 @@ async def close_entries(ctx: Context, item: ItemRow, definition: ContestDef) -> 
     return out.event("contest_closed", item=item.id, entries=len(entries))
 
 
-async def eligibility(ctx: Context, item: ItemRow) -> tuple[list[str], dict[str, str]]:
+async def eligibility(
+    ctx: Context, item: ItemRow, definition: ContestDef
+) -> tuple[list[str], dict[str, str]]:
     """The eligible entry ids and, for the others, why not. Raises :class:`NotReady` while a
     membership check is unanswered."""
     checks = await ctx.store.member_checks(item.id)
     eligible: list[str] = []
     excluded: dict[str, str] = {}
-    for entry in await ctx.store.entries(item.id):
+    entries = await ctx.store.entries(item.id)
+    counts: dict[str, int] = {}
+    if definition.min_messages:
+        began = item.scheduled_at or item.created_at
+        counts = await ctx.store.comment_counts(PLATFORM, [e.user_id for e in entries], began)
+    for entry in entries:
         key = str(entry.id)
+        if counts.get(entry.user_id, 0) < definition.min_messages:
+            excluded[key] = f"fewer than {definition.min_messages} comments before the contest"
+            continue
         if entry.payload.get("staff"):
             excluded[key] = "staff"
             continue
@@ -151,7 +161,7 @@ async def run_draw(
     if rounds:
         eligible = list(state["eligible"])
     else:
-        eligible, excluded = await eligibility(ctx, item)
+        eligible, excluded = await eligibility(ctx, item, definition)
         state.update(eligible=eligible, excluded=excluded)
     previous = [w for r in rounds for w in r]
     n = definition.winners if count is None else count

@@ -7,7 +7,7 @@
 
 Flags: ``--chat ID`` (default ``engagement.default_chat``), ``--in`` (start later),
 ``--for`` (duration), ``--multiple`` and ``--anonymous`` (polls), ``--winners``,
-``--keyword``/``--button``/``--post``/``--entry-chat``/``--prize``/``--rules`` (contests).
+``--keyword``/``--photo``/``--post``/``--entry-chat``/``--prize``/``--rules`` (contests).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from pydantic import ValidationError
 from bot.engagement.common import EngagementError
 from bot.engagement.definitions import ContestDef, Definition, PollDef, parse_duration
 
-BOOLEAN = {"multiple", "anonymous", "button", "no-results"}
+BOOLEAN = {"multiple", "anonymous", "button", "photo", "no-results"}
 VALUED = {"chat", "in", "for", "winners", "keyword", "post", "prize", "rules", "entry-chat"}
 
 
@@ -108,12 +108,11 @@ def parse_contest(args: str, now: datetime, default_chat: int | str | None) -> D
     if not head:
         raise EngagementError("write /contest Title --winners 3 --for 3d [--keyword #win]")
     entry: dict[str, Any] = {"action": "button"}
-    if "keyword" in flags:
-        entry = {"action": "comment", "keyword": flags["keyword"]}
-        if "post" in flags:
-            entry["post"] = flags["post"]
-        if "entry-chat" in flags:
-            entry["chat"] = flags["entry-chat"]
+    if "keyword" in flags or "photo" in flags:
+        entry = {"action": "photo" if flags.get("photo") else "comment"}
+        for flag, key in (("keyword", "keyword"), ("post", "post"), ("entry-chat", "chat")):
+            if flag in flags:
+                entry[key] = flags[flag]
     data: dict[str, Any] = {
         "title": head,
         "chat": _chat(flags, default_chat),
