@@ -57,7 +57,7 @@ def split_flags(args: str) -> tuple[str, dict[str, str | bool]]:
     return head.strip(), flags
 
 
-def _chat(flags: dict[str, str | bool], default: int | str | None) -> int | str:
+def chat_of(flags: dict[str, str | bool], default: int | str | None) -> int | str:
     chat = flags.get("chat", default)
     if chat is None or chat is True:
         raise EngagementError("say where to post: --chat -100… (or set engagement.default_chat)")
@@ -65,7 +65,7 @@ def _chat(flags: dict[str, str | bool], default: int | str | None) -> int | str:
     return int(text) if text.lstrip("-").isdigit() else text
 
 
-def _timing(flags: dict[str, str | bool], now: datetime) -> dict[str, Any]:
+def timing_of(flags: dict[str, str | bool], now: datetime) -> dict[str, Any]:
     out: dict[str, Any] = {}
     try:
         if "in" in flags:
@@ -91,11 +91,11 @@ def parse_poll(args: str, now: datetime, default_chat: int | str | None) -> Defi
     data: dict[str, Any] = {
         "question": parts[0],
         "options": parts[1:],
-        "chat": _chat(flags, default_chat),
+        "chat": chat_of(flags, default_chat),
         "multiple": bool(flags.get("multiple")),
         "anonymous": bool(flags.get("anonymous")),
         "results": not flags.get("no-results"),
-        **_timing(flags, now),
+        **timing_of(flags, now),
     }
     try:
         return PollDef.model_validate(data)
@@ -115,10 +115,10 @@ def parse_contest(args: str, now: datetime, default_chat: int | str | None) -> D
                 entry[key] = flags[flag]
     data: dict[str, Any] = {
         "title": head,
-        "chat": _chat(flags, default_chat),
+        "chat": chat_of(flags, default_chat),
         "winners": flags.get("winners", 1),
         "entry": entry,
-        **_timing(flags, now),
+        **timing_of(flags, now),
     }
     for key in ("prize", "rules"):
         if key in flags:
