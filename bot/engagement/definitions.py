@@ -80,6 +80,7 @@ class PollDef(Timing):
     # Per-user answers need a non-anonymous poll; participants are told their vote is seen.
     anonymous: bool = False
     results: bool = True  # post a results message when the poll closes
+    chart: bool = False  # ... with a bar chart image
 
     @model_validator(mode="after")
     def _needs_deadline(self) -> PollDef:

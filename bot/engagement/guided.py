@@ -23,7 +23,7 @@ PROMPTS = {
     "options": "2/4: send the options, one per line (2 to 12).",
     "chat": "3/4: where should it be posted? Send the chat id (e.g. -100…) or “default”.",
     "timing": "4/4: when and for how long? E.g. “--for 2d”, or “--in 1h --for 3d”; add"
-    " --multiple or --anonymous if needed.",
+    " --multiple, --anonymous or --chart if needed.",
 }
 
 
@@ -87,6 +87,7 @@ def _apply(ctx: Context, step: str, data: dict[str, Any], text: str) -> PollDef 
             **timing_of(flags, ctx.now_dt),
             "multiple": bool(flags.get("multiple")),
             "anonymous": bool(flags.get("anonymous")),
+            "chart": bool(flags.get("chart")),
         }
         try:
             return PollDef.model_validate(values)

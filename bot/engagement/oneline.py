@@ -6,7 +6,7 @@
     /contest Win a Éclat serum --winners 3 --for 3d --keyword #eclat --post 100 --prize "1 serum"
 
 Flags: ``--chat ID`` (default ``engagement.default_chat``), ``--in`` (start later),
-``--for`` (duration), ``--multiple`` and ``--anonymous`` (polls), ``--winners``,
+``--for`` (duration), ``--multiple``, ``--anonymous`` and ``--chart`` (polls), ``--winners``,
 ``--keyword``/``--photo``/``--post``/``--entry-chat``/``--prize``/``--rules`` (contests).
 """
 
@@ -21,7 +21,7 @@ from pydantic import ValidationError
 from bot.engagement.common import EngagementError
 from bot.engagement.definitions import ContestDef, Definition, PollDef, parse_duration
 
-BOOLEAN = {"multiple", "anonymous", "button", "photo", "no-results"}
+BOOLEAN = {"multiple", "anonymous", "button", "photo", "chart", "no-results"}
 VALUED = {"chat", "in", "for", "winners", "keyword", "post", "prize", "rules", "entry-chat"}
 
 
@@ -95,6 +95,7 @@ def parse_poll(args: str, now: datetime, default_chat: int | str | None) -> Defi
         "multiple": bool(flags.get("multiple")),
         "anonymous": bool(flags.get("anonymous")),
         "results": not flags.get("no-results"),
+        "chart": bool(flags.get("chart")),
         **timing_of(flags, now),
     }
     try:

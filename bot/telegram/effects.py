@@ -7,6 +7,7 @@ cards use HTML with every piece of user text escaped by :func:`escape_html`.
 
 from __future__ import annotations
 
+import base64
 import html
 import re
 from dataclasses import dataclass, field
@@ -239,3 +240,27 @@ def get_chat_member(
     return Effect(
         "getChatMember", params, kind, str(chat_id), text or f"member {user_id} of {chat_id}"
     )
+
+
+UPLOAD = "cmbot_upload"  # a file to upload, kept in the stored call as base64
+
+
+def send_photo(
+    chat_id: str, png: bytes, *, filename: str, caption: str = "", kind: str = "photo"
+) -> Effect:
+    """``sendPhoto`` uploading ``png``; the adapters turn ``{UPLOAD: ...}`` into their file
+    type (see :func:`uploads`)."""
+    photo = {UPLOAD: base64.b64encode(png).decode("ascii"), "filename": filename}
+    params: dict[str, Any] = {"chat_id": _chat(chat_id), "photo": photo}
+    if caption:
+        params["caption"] = clip(caption, 1024)
+    return Effect("sendPhoto", params, kind, str(chat_id), caption or filename)
+
+
+def uploads(params: dict[str, Any]) -> dict[str, tuple[str, bytes]]:
+    """``{param: (filename, bytes)}`` of the files to upload in ``params``."""
+    return {
+        key: (str(value.get("filename") or key), base64.b64decode(value[UPLOAD]))
+        for key, value in params.items()
+        if isinstance(value, dict) and UPLOAD in value
+    }

@@ -27,6 +27,7 @@ from aiogram.exceptions import (
     TelegramUnauthorizedError,
 )
 from aiogram.methods.base import TelegramMethod
+from aiogram.types import BufferedInputFile
 from pydantic import BaseModel, ValidationError
 
 from bot.errors import (
@@ -37,6 +38,7 @@ from bot.errors import (
     ServerError,
     TransportError,
 )
+from bot.telegram.effects import uploads
 from handlers.startup import token_refused
 
 
@@ -94,8 +96,11 @@ class AiogramBotApi:
         self.api_url = api_url
 
     async def call(self, method: str, params: Mapping[str, Any]) -> Any:
+        values = dict(params)
+        for key, (filename, data) in uploads(values).items():
+            values[key] = BufferedInputFile(data, filename)
         try:
-            request = method_class(method).model_validate(dict(params))
+            request = method_class(method).model_validate(values)
         except ValidationError as exc:
             problems = "; ".join(
                 f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()

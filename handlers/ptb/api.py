@@ -13,7 +13,7 @@ import warnings
 from collections.abc import Mapping
 from typing import Any
 
-from telegram import Bot
+from telegram import Bot, InputFile
 from telegram import error as ptb
 from telegram.warnings import PTBDeprecationWarning
 
@@ -25,6 +25,7 @@ from bot.errors import (
     ServerError,
     TransportError,
 )
+from bot.telegram.effects import uploads
 from handlers.ptb.request import ServerErrorAnswer
 from handlers.startup import token_refused
 
@@ -72,7 +73,10 @@ class PtbBotApi:
         self.api_url = api_url
 
     async def call(self, method: str, params: Mapping[str, Any]) -> Any:
+        values: dict[str, Any] = dict(params)
+        for key, (filename, data) in uploads(values).items():
+            values[key] = InputFile(data, filename=filename)
         try:
-            return await self.bot.do_api_request(method.lower(), api_kwargs=dict(params))
+            return await self.bot.do_api_request(method.lower(), api_kwargs=values)
         except ptb.TelegramError as exc:
             raise translate(exc, method, self.api_url) from exc

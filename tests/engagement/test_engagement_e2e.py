@@ -93,7 +93,8 @@ async def test_scheduled_poll_votes_restart_deadline_results(
         ) as bot:
             await launch(
                 bot,
-                f"/poll Best scent? | Rose | Amber | Vetiver --in 1h --for 2d --chat {GROUP['id']}",
+                "/poll Best scent? | Rose | Amber | Vetiver --in 1h --for 2d --chart"
+                f" --chat {GROUP['id']}",
             )
             await jobs(bot, clock, 60)
             assert polls(server) == []  # not yet
@@ -117,6 +118,8 @@ async def test_scheduled_poll_votes_restart_deadline_results(
             assert (
                 "Rose: 17 (34%)" in results and "Amber: 17" in results and "Vetiver: 16" in results
             )
+            (chart,) = [m for m in server.sent_to(GROUP["id"]) if "photo" in m]
+            assert chart["caption"] == "Best scent?"  # the PNG was uploaded (multipart)
 
 
 QUIZ = """kind: quiz
