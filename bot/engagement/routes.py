@@ -103,6 +103,8 @@ async def comment_entry(ctx: Context, triaged: Triaged) -> Reaction | None:
     message = triaged.outcome.message
     if message.kind.value != "comment" or not message.user_id:
         return None
+    if triaged.outcome.verdict.category == "spam":  # spam never enters a contest
+        return None
     posted = entries.posted_from(
         dict(message.extra or {}),
         message.text,

@@ -60,6 +60,8 @@ async def test_comment_entries_count_once_and_only_under_the_post(
     await runtime.feed(f.comment("again #ECLATWINTER", uid=2001, message_id=6001, thread=100))
     await runtime.feed(f.comment("#eclatwinter", uid=2999, message_id=7000, thread=555))
     await runtime.feed(f.comment("just a comment", uid=2998, message_id=7001, thread=100))
+    spam = "Earn 500$ a day from home!!! DM me on WhatsApp http://bit.ly/easy-money #eclatwinter"
+    await runtime.feed(f.comment(spam, uid=2997, message_id=7002, thread=100, lang="en"))
     await runtime.drain(30)
     entries = await runtime.store.entries(1)
     assert sorted(int(e.user_id) for e in entries) == list(range(2001, 2006))
