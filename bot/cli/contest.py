@@ -30,7 +30,7 @@ def _ids(text: str) -> list[str]:
 
 @click.group()
 def contest() -> None:
-    """Check a contest's draw."""
+    """Verify or export a contest's draw."""
 
 
 @contest.command("verify")
@@ -128,7 +128,7 @@ def export(config: Config, item_id: int) -> None:
 
 @click.group()
 def engagement() -> None:
-    """Poll, quiz and contest definitions."""
+    """Check poll, quiz and contest definitions; export their records."""
 
 
 @engagement.command("check")

@@ -13,53 +13,20 @@ from typing import Any
 
 from bot.engagement import draw as drawing
 from bot.engagement.common import CHECK, DRAW, NotReady, label, schedule, staff_note
+from bot.engagement.contest_texts import announcement, result_texts, winner_message
 from bot.engagement.definitions import ContestDef
 from bot.storage.store_engagement import MEMBER_CALL, POLL_CALL, ItemRow
-from bot.telegram.effects import deep_link, escape_html, get_chat_member, send_poll, send_text
+from bot.telegram.effects import escape_html, get_chat_member, send_poll, send_text
 from bot.telegram.routing import Context, Reaction
 from bot.telegram.updates import PLATFORM
 
 MEMBER = frozenset({"creator", "administrator", "member", "restricted"})
-CLAIM_PREFIX = "win"
-MAX_CHUNK = 3500
 
 
 class Randomness:
     """The random source of new seeds; tests replace ``source`` with a deterministic one."""
 
     source: drawing.RandomSource = drawing.SystemRandom()
-
-
-def how_to_enter(definition: ContestDef) -> str:
-    entry = definition.entry
-    if entry.action == "comment":
-        where = f" under post {entry.post}" if entry.post else ""
-        return f"Comment with {entry.keyword}{where} to enter."
-    if entry.action == "poll":
-        return "Answer the poll below to enter (the poll is not anonymous)."
-    return "Press “Join” below to enter."
-
-
-def announcement(ctx: Context, item: ItemRow, definition: ContestDef, commitment: str) -> str:
-    deadline = item.closes_at.strftime("%Y-%m-%d %H:%M UTC") if item.closes_at else "?"
-    lines = [f"🎁 {definition.title}"]
-    if definition.prize:
-        lines.append(f"Prize: {definition.prize}")
-    lines += [
-        how_to_enter(definition),
-        f"{definition.winners} winner(s), drawn on {deadline} among the members of the community"
-        " (one entry per person; staff cannot win).",
-    ]
-    if definition.rules:
-        lines += ["", f"Rules: {definition.rules}"]
-    lines += [
-        "",
-        f"Verifiable draw: commitment SHA-256 {commitment}. The secret seed is revealed at the"
-        " draw; anyone can recompute the winners from it and the list of entries.",
-        "",
-        ctx.config.engagement.disclosure,
-    ]
-    return "\n".join(lines)
 
 
 async def start_contest(ctx: Context, item: ItemRow, definition: ContestDef) -> Reaction:
@@ -145,14 +112,24 @@ async def close_entries(ctx: Context, item: ItemRow, definition: ContestDef) -> 
     return out.event("contest_closed", item=item.id, entries=len(entries))
 
 
-async def eligibility(ctx: Context, item: ItemRow) -> tuple[list[str], dict[str, str]]:
+async def eligibility(
+    ctx: Context, item: ItemRow, definition: ContestDef
+) -> tuple[list[str], dict[str, str]]:
     """The eligible entry ids and, for the others, why not. Raises :class:`NotReady` while a
     membership check is unanswered."""
     checks = await ctx.store.member_checks(item.id)
     eligible: list[str] = []
     excluded: dict[str, str] = {}
-    for entry in await ctx.store.entries(item.id):
+    entries = await ctx.store.entries(item.id)
+    counts: dict[str, int] = {}
+    if definition.min_messages:
+        began = item.scheduled_at or item.created_at
+        counts = await ctx.store.comment_counts(PLATFORM, [e.user_id for e in entries], began)
+    for entry in entries:
         key = str(entry.id)
+        if counts.get(entry.user_id, 0) < definition.min_messages:
+            excluded[key] = f"fewer than {definition.min_messages} comments before the contest"
+            continue
         if entry.payload.get("staff"):
             excluded[key] = "staff"
             continue
@@ -184,7 +161,7 @@ async def run_draw(
     if rounds:
         eligible = list(state["eligible"])
     else:
-        eligible, excluded = await eligibility(ctx, item)
+        eligible, excluded = await eligibility(ctx, item, definition)
         state.update(eligible=eligible, excluded=excluded)
     previous = [w for r in rounds for w in r]
     n = definition.winners if count is None else count
@@ -219,55 +196,3 @@ async def run_draw(
         winners=winners,
         excluded=previous,
     )
-
-
-def winner_message(user_id: str, definition: ContestDef, entry_id: str) -> Any:
-    prize = f" ({definition.prize})" if definition.prize else ""
-    text = (
-        f"🎉 Congratulations! Your entry #{entry_id} won “{definition.title}”{prize}."
-        " Reply here and the team will tell you how to receive your prize."
-    )
-    return send_text(user_id, text, kind="engagement_winner", user_id=user_id)
-
-
-def result_texts(
-    ctx: Context,
-    item: ItemRow,
-    definition: ContestDef,
-    state: dict[str, Any],
-    winners: list[str],
-    entries: dict[str, Any],
-    opened: set[str],
-) -> list[str]:
-    round_ = len(state["rounds"]) - 1
-    title = "Winners" if round_ == 0 else f"Reroll {round_}: new winners"
-    lines = [f"🏆 {title} of “{definition.title}”:"]
-    for w in winners:
-        entry = entries[w]
-        lines.append(f"• entry #{w}: {entry.payload.get('name') or 'participant'}")
-    if not winners:
-        lines.append("• no eligible entries")
-    unopened = [w for w in winners if entries[w].user_id not in opened]
-    link = (
-        deep_link(ctx.identity.username, f"{CLAIM_PREFIX}{item.id}")
-        if ctx.identity.username
-        else ""
-    )
-    if unopened and link:
-        lines.append(f"Winners, open {link} to claim your prize.")
-    previous = [w for r in state["rounds"][:-1] for w in r]
-    lines += [
-        "",
-        f"Seed: {state['seed']}",
-        f"Commitment: {state['commitment']} (SHA-256 of the seed)",
-        f"Round {round_}; excluded earlier winners: {', '.join(previous) or 'none'}",
-        f"{len(state['eligible'])} eligible entries (ids, sorted):",
-    ]
-    text = "\n".join(lines)
-    chunks = [text]
-    ids = ", ".join(state["eligible"]) or "none"
-    while ids:
-        cut = ids if len(ids) <= MAX_CHUNK else ids[: ids.rfind(",", 0, MAX_CHUNK) + 1]
-        chunks.append(cut.strip())
-        ids = ids[len(cut) :].strip()
-    return chunks

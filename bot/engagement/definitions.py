@@ -80,6 +80,7 @@ class PollDef(Timing):
     # Per-user answers need a non-anonymous poll; participants are told their vote is seen.
     anonymous: bool = False
     results: bool = True  # post a results message when the poll closes
+    chart: bool = False  # ... with a bar chart image
 
     @model_validator(mode="after")
     def _needs_deadline(self) -> PollDef:
@@ -151,9 +152,10 @@ class QuizDef(Strict):
 
 class Entry(Strict):
     """How people enter: a comment with ``keyword`` (under post ``post`` of the discussion
-    group when given), pressing the join button, or answering the contest's poll."""
+    group when given), a photo (with ``keyword`` in its caption when given), pressing the join
+    button, or answering the contest's poll."""
 
-    action: Literal["comment", "button", "poll"] = "button"
+    action: Literal["comment", "photo", "button", "poll"] = "button"
     keyword: str | None = Field(default=None, min_length=2, max_length=64)
     post: int | None = None  # the forwarded post's message id in the discussion group
     chat: int | str | None = None  # where comments count (default: any watched chat)
@@ -185,6 +187,8 @@ class ContestDef(Timing):
     rules: str | None = Field(default=None, max_length=1500)
     entry: Entry = Entry()
     winners: int = Field(default=1, ge=1, le=100)
+    # Minimum account activity: comments written in the community before the contest began.
+    min_messages: int = Field(default=0, ge=0, le=1000)
 
     @model_validator(mode="after")
     def _needs_deadline(self) -> ContestDef:

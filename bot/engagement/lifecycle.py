@@ -13,7 +13,7 @@ from bot.engagement.common import (
     job_key,
     job_prefix,
 )
-from bot.engagement.contests import how_to_enter
+from bot.engagement.contest_texts import how_to_enter
 from bot.engagement.definitions import (
     ContestDef,
     Definition,

@@ -6,8 +6,8 @@
     /contest Win a Éclat serum --winners 3 --for 3d --keyword #eclat --post 100 --prize "1 serum"
 
 Flags: ``--chat ID`` (default ``engagement.default_chat``), ``--in`` (start later),
-``--for`` (duration), ``--multiple`` and ``--anonymous`` (polls), ``--winners``,
-``--keyword``/``--button``/``--post``/``--entry-chat``/``--prize``/``--rules`` (contests).
+``--for`` (duration), ``--multiple``, ``--anonymous`` and ``--chart`` (polls), ``--winners``,
+``--keyword``/``--photo``/``--post``/``--entry-chat``/``--prize``/``--rules`` (contests).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from pydantic import ValidationError
 from bot.engagement.common import EngagementError
 from bot.engagement.definitions import ContestDef, Definition, PollDef, parse_duration
 
-BOOLEAN = {"multiple", "anonymous", "button", "no-results"}
+BOOLEAN = {"multiple", "anonymous", "button", "photo", "chart", "no-results"}
 VALUED = {"chat", "in", "for", "winners", "keyword", "post", "prize", "rules", "entry-chat"}
 
 
@@ -57,7 +57,7 @@ def split_flags(args: str) -> tuple[str, dict[str, str | bool]]:
     return head.strip(), flags
 
 
-def _chat(flags: dict[str, str | bool], default: int | str | None) -> int | str:
+def chat_of(flags: dict[str, str | bool], default: int | str | None) -> int | str:
     chat = flags.get("chat", default)
     if chat is None or chat is True:
         raise EngagementError("say where to post: --chat -100… (or set engagement.default_chat)")
@@ -65,7 +65,7 @@ def _chat(flags: dict[str, str | bool], default: int | str | None) -> int | str:
     return int(text) if text.lstrip("-").isdigit() else text
 
 
-def _timing(flags: dict[str, str | bool], now: datetime) -> dict[str, Any]:
+def timing_of(flags: dict[str, str | bool], now: datetime) -> dict[str, Any]:
     out: dict[str, Any] = {}
     try:
         if "in" in flags:
@@ -91,11 +91,12 @@ def parse_poll(args: str, now: datetime, default_chat: int | str | None) -> Defi
     data: dict[str, Any] = {
         "question": parts[0],
         "options": parts[1:],
-        "chat": _chat(flags, default_chat),
+        "chat": chat_of(flags, default_chat),
         "multiple": bool(flags.get("multiple")),
         "anonymous": bool(flags.get("anonymous")),
         "results": not flags.get("no-results"),
-        **_timing(flags, now),
+        "chart": bool(flags.get("chart")),
+        **timing_of(flags, now),
     }
     try:
         return PollDef.model_validate(data)
@@ -108,18 +109,17 @@ def parse_contest(args: str, now: datetime, default_chat: int | str | None) -> D
     if not head:
         raise EngagementError("write /contest Title --winners 3 --for 3d [--keyword #win]")
     entry: dict[str, Any] = {"action": "button"}
-    if "keyword" in flags:
-        entry = {"action": "comment", "keyword": flags["keyword"]}
-        if "post" in flags:
-            entry["post"] = flags["post"]
-        if "entry-chat" in flags:
-            entry["chat"] = flags["entry-chat"]
+    if "keyword" in flags or "photo" in flags:
+        entry = {"action": "photo" if flags.get("photo") else "comment"}
+        for flag, key in (("keyword", "keyword"), ("post", "post"), ("entry-chat", "chat")):
+            if flag in flags:
+                entry[key] = flags[flag]
     data: dict[str, Any] = {
         "title": head,
-        "chat": _chat(flags, default_chat),
+        "chat": chat_of(flags, default_chat),
         "winners": flags.get("winners", 1),
         "entry": entry,
-        **_timing(flags, now),
+        **timing_of(flags, now),
     }
     for key in ("prize", "rules"):
         if key in flags:

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from bot.engagement.chart import results_chart
 from bot.engagement.common import CLOSE, NotReady, label, schedule, staff_note
 from bot.engagement.definitions import PollDef
 from bot.engagement.tally import poll_results, results_text
 from bot.storage.store_engagement import POLL_CALL, ItemRow
-from bot.telegram.effects import send_poll, send_text, stop_poll
+from bot.telegram.effects import send_photo, send_poll, send_text, stop_poll
 from bot.telegram.routing import Context, Reaction
 
 PUBLIC_NOTICE = (
@@ -68,6 +69,12 @@ async def close_poll(ctx: Context, item: ItemRow, definition: PollDef) -> Reacti
         text = results_text(definition.question, results, voters)
         if definition.results:
             out.add(send_text(poll.chat_id, text, kind="engagement_results"))
+            if definition.chart:
+                png = results_chart(definition.question, results, voters)
+                chart = send_photo(
+                    poll.chat_id, png, filename="results.png", caption=definition.question
+                )
+                out.add(chart)
     await ctx.store.update_item(
         item.id, status="closed", closed_at=ctx.now_dt, state={**item.state, "voters": voters}
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.engagement import contests, polls, quizzes
+from bot.engagement import contest_texts, contests, entries, polls, quizzes
 from bot.engagement.common import (
     CHECK,
     CLOSE,
@@ -99,35 +99,33 @@ async def poll_answer(ctx: Context, parsed: ParsedUpdate) -> Reaction | None:
 
 @router.on_outcome
 async def comment_entry(ctx: Context, triaged: Triaged) -> Reaction | None:
-    """A comment with a contest's keyword (under its post, when set) is an entry."""
+    """A comment (or a photo with a caption) that qualifies for an open contest is an entry."""
     message = triaged.outcome.message
-    if message.kind.value != "comment" or not message.user_id or not message.text:
+    if message.kind.value != "comment" or not message.user_id:
         return None
-    out = Reaction()
-    for item in await ctx.store.items(("open",)):
-        if item.kind != "contest":
-            continue
-        _, definition = await load_item(ctx, item.id)
-        assert isinstance(definition, ContestDef)
-        if not _matches(definition, message.text, message.chat_id, message.thread_id):
-            continue
-        reply_to = message.extra.get("reply_to_message_id") if message.extra else None
-        post = definition.entry.post
-        if post and str(post) not in (str(reply_to), str(message.thread_id)):
-            continue
-        name = display_name(message.first_name, message.username, message.user_id)
-        _, reaction = await contests.enter(ctx, item, definition, message.user_id, name, "comment")
-        out.extend(reaction)
-    return out
+    if triaged.outcome.verdict.category == "spam":  # spam never enters a contest
+        return None
+    posted = entries.posted_from(
+        dict(message.extra or {}),
+        message.text,
+        user_id=message.user_id,
+        first_name=message.first_name,
+        username=message.username,
+        chat_id=message.chat_id,
+        thread_id=message.thread_id,
+    )
+    return None if posted is None else await entries.enter_by_message(ctx, posted)
 
 
-def _matches(definition: ContestDef, text: str, chat_id: str | None, thread: str | None) -> bool:
-    entry = definition.entry
-    if entry.action != "comment" or not entry.keyword:
-        return False
-    if entry.chat is not None and str(entry.chat) != str(chat_id):
-        return False
-    return entry.keyword.casefold() in text.casefold()
+@router.on_update
+async def photo_entry(ctx: Context, parsed: ParsedUpdate) -> Reaction | None:
+    """A photo without a caption under a photo contest's post is an entry."""
+    if parsed.kind is not UpdateKind.MESSAGE or parsed.ignore != "no text":
+        return None
+    if not parsed.details.get("has_photo") or parsed.details.get("chat_type") == "private":
+        return None
+    posted = entries.posted_from(parsed.details)
+    return None if posted is None else await entries.enter_by_message(ctx, posted)
 
 
 @router.callback("ej")
@@ -145,9 +143,9 @@ async def join(ctx: Context, press: Press) -> Reaction:
 @router.command("start", where={"private"})
 async def claim(ctx: Context, cmd: Command) -> Reaction | None:
     """``/start win<id>`` from a winner's deep link; other payloads go on as before."""
-    if not cmd.args.startswith(contests.CLAIM_PREFIX):
+    if not cmd.args.startswith(contest_texts.CLAIM_PREFIX):
         return None
-    item, definition = await load_item(ctx, cmd.args[len(contests.CLAIM_PREFIX) :])
+    item, definition = await load_item(ctx, cmd.args[len(contest_texts.CLAIM_PREFIX) :])
     if not isinstance(definition, ContestDef):
         return None
     entries = {e.user_id: e for e in await ctx.store.entries(item.id)}
@@ -158,5 +156,5 @@ async def claim(ctx: Context, cmd: Command) -> Reaction | None:
         return Reaction().add(send_text(cmd.user_id, text, kind="engagement_notice"))
     claimed = sorted({*item.state.get("claimed", []), cmd.user_id})
     await ctx.store.update_item(item.id, state={**item.state, "claimed": claimed})
-    out = Reaction().add(contests.winner_message(cmd.user_id, definition, str(mine.id)))
+    out = Reaction().add(contest_texts.winner_message(cmd.user_id, definition, str(mine.id)))
     return out.event("contest_claim", item=item.id, user_id=cmd.user_id, entry=mine.id)

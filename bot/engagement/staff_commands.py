@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from bot.engagement import contests, lifecycle, polls, quizzes
+from bot.engagement import contests, guided, lifecycle, polls, quizzes
 from bot.engagement.common import EngagementError, label, load_item
 from bot.engagement.definitions import ContestDef, Definition, PollDef, QuizDef
 from bot.engagement.loader import find_definition
@@ -13,7 +13,7 @@ from bot.engagement.oneline import parse_contest, parse_poll
 from bot.errors import PlaybookError
 from bot.storage.store_engagement import ItemRow
 from bot.telegram.effects import escape_html, send_text
-from bot.telegram.routing import Command, Context, Press, Reaction, Router, Where
+from bot.telegram.routing import Command, Context, Press, Reaction, Router, StaffMessage, Where
 
 STAFF: tuple[Where, ...] = ("staff",)
 
@@ -27,11 +27,18 @@ def reply(
     return Reaction().add(effect)
 
 
-async def _draft(ctx: Context, cmd: Command, definition: Definition) -> Reaction:
-    item_id = await lifecycle.create_draft(ctx, definition, cmd.user_id)
+async def draft(ctx: Context, chat_id: str, user_id: str, definition: Definition) -> Reaction:
+    """Store ``definition`` as a draft and show its preview with Launch / Discard buttons."""
+    item_id = await lifecycle.create_draft(ctx, definition, user_id)
     buttons = [[ctx.button("🚀 Launch", "el", item_id), ctx.button("🗑 Discard", "ex", item_id)]]
-    out = reply(cmd, lifecycle.preview(definition, item_id, ctx.now_dt), buttons)
-    return out.event("engagement_drafted", item=item_id, what=definition.kind, by=cmd.user_id)
+    text = lifecycle.preview(definition, item_id, ctx.now_dt)
+    effect = send_text(chat_id, text, kind="staff_card", parse_mode="HTML", buttons=buttons)
+    out = Reaction().add(effect)
+    return out.event("engagement_drafted", item=item_id, what=definition.kind, by=user_id)
+
+
+async def _draft(ctx: Context, cmd: Command, definition: Definition) -> Reaction:
+    return await draft(ctx, cmd.chat_id, cmd.user_id, definition)
 
 
 def guarded(
@@ -50,11 +57,38 @@ def guarded(
 
 
 def register(router: Router) -> None:
+    @router.on_staff_message
+    async def guided_poll(ctx: Context, message: StaffMessage) -> Reaction | None:
+        """The next answer of a staff member's guided /poll."""
+        try:
+            step = await guided.advance(ctx, message)
+        except EngagementError as exc:
+            step = (f"⚠️ {exc}", None)
+        if step is None:
+            return None
+        text, definition = step
+        chat_id, user_id = message.message.chat_id or "", message.message.user_id or ""
+        if definition is None:
+            return Reaction().add(
+                send_text(chat_id, escape_html(text), kind="staff_card", parse_mode="HTML")
+            )
+        try:
+            return await draft(ctx, chat_id, user_id, definition)
+        except EngagementError as exc:
+            return Reaction().add(
+                send_text(chat_id, escape_html(f"⚠️ {exc}"), kind="staff_card", parse_mode="HTML")
+            )
+
     @router.command(
-        "poll", where=STAFF, staff_only=True, help="Q? | A | B [--for 2d] [--in 1h]: a poll"
+        "poll",
+        where=STAFF,
+        staff_only=True,
+        help="[Q? | A | B --for 2d --in 1h]: a poll (no arguments: step by step)",
     )
     @guarded
     async def poll(ctx: Context, cmd: Command) -> Reaction:
+        if not cmd.args.strip():  # the guided flow
+            return reply(cmd, escape_html(await guided.start(ctx, cmd.user_id)))
         definition = parse_poll(cmd.args, ctx.now_dt, ctx.config.engagement.default_chat)
         return await _draft(ctx, cmd, definition)
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, insert, select, update
+from sqlalchemy import Table, func, insert, select, update
 
 from bot.domain import utcnow
 from bot.storage import models as m
@@ -297,6 +297,23 @@ class EngagementStore(StoreBase):
                     value = None
                 out[(parts[3], parts[2])] = value
         return out
+
+    async def comment_counts(
+        self, platform: str, user_ids: Sequence[str], before: datetime
+    ) -> dict[str, int]:
+        """How many comments each of ``user_ids`` wrote in the community before ``before``."""
+        query = (
+            select(INBOUND.c.platform_user_id, func.count())
+            .where(
+                INBOUND.c.platform == platform,
+                INBOUND.c.kind == "comment",
+                INBOUND.c.platform_user_id.in_(list(user_ids)),
+                INBOUND.c.received_at < before,
+            )
+            .group_by(INBOUND.c.platform_user_id)
+        )
+        async with self.db.session("counting comments") as session:
+            return {str(u): int(n) for u, n in await session.execute(query)}
 
     async def opened_bot(self, platform: str, user_ids: Sequence[str]) -> set[str]:
         """The users among ``user_ids`` who wrote to the bot in private."""

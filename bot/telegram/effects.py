@@ -303,3 +303,10 @@ def get_chat_member(
     return Effect(
         "getChatMember", params, kind, str(chat_id), text or f"member {user_id} of {chat_id}"
     )
+
+
+def send_photo(
+    chat_id: str, png: bytes, *, filename: str, caption: str = "", kind: str = "photo"
+) -> Effect:
+    """``sendPhoto`` uploading ``png`` (see :func:`send_file`)."""
+    return send_file(chat_id, png, filename, caption=caption, kind=kind)

@@ -228,6 +228,9 @@ def _parse_message(
         )
         if sender.get("language_code"):
             details["lang_hint"] = _lang(sender.get("language_code"))
+        for key in ("username", "first_name"):
+            if sender.get(key):
+                details[key] = sender[key]
     for key in ("business_connection_id", "message_thread_id", "is_topic_message"):
         if msg.get(key) is not None:
             details[key] = msg[key]

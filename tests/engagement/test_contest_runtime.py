@@ -7,6 +7,7 @@ import asyncio
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 from click.testing import CliRunner
 
@@ -59,11 +60,64 @@ async def test_comment_entries_count_once_and_only_under_the_post(
     await runtime.feed(f.comment("again #ECLATWINTER", uid=2001, message_id=6001, thread=100))
     await runtime.feed(f.comment("#eclatwinter", uid=2999, message_id=7000, thread=555))
     await runtime.feed(f.comment("just a comment", uid=2998, message_id=7001, thread=100))
+    spam = "Earn 500$ a day from home!!! DM me on WhatsApp http://bit.ly/easy-money #eclatwinter"
+    await runtime.feed(f.comment(spam, uid=2997, message_id=7002, thread=100, lang="en"))
     await runtime.drain(30)
     entries = await runtime.store.entries(1)
     assert sorted(int(e.user_id) for e in entries) == list(range(2001, 2006))
     checks = [c for c in eapi.sent("getChatMember") if c.params["user_id"] >= 2000]
     assert len(checks) == 5  # one membership check per entry, at entry
+
+
+def photo(uid: int, message_id: int, thread: int, caption: str | None = None) -> dict[str, Any]:
+    update = f.comment("x", uid=uid, message_id=message_id, thread=thread)
+    body = update["message"]
+    del body["text"]
+    body["date"] = f.DATE + 10**6  # sent during the contest
+    body["photo"] = [
+        {"file_id": f"ph{uid}", "file_unique_id": f"u{uid}", "width": 90, "height": 90}
+    ]
+    if caption is not None:
+        body["caption"] = caption
+    return update
+
+
+async def test_photo_entries_and_minimum_activity(
+    make_runtime: Factory, eapi: EngagementApi, clock: FakeClock
+) -> None:
+    runtime = await make_runtime(bot_api=eapi)
+    for uid in (3001, 3002):  # earlier activity: 3001 wrote two comments, 3002 one
+        for n in range(3 if uid == 3001 else 1):
+            await runtime.feed(
+                f.comment(f"Lovely serum, day {n}", uid=uid, message_id=uid * 10 + n)
+            )
+    await runtime.drain(30)
+    clock.now += 60
+    await launch(runtime, eapi, f"/contest Photos --for 1d --photo --post 100 --chat {f.GROUP}")
+    await runtime.store.update_item(
+        1, definition={**(await runtime.store.item(1)).definition, "min_messages": 2}
+    )  # type: ignore[union-attr]
+    (announce,) = [t for t in group_texts(eapi) if "Photos" in t]
+    assert "Send a photo under post 100" in announce
+    await runtime.feed(photo(3001, 9001, 100))  # no caption: an update hook
+    await runtime.feed(photo(3002, 9002, 100, caption="my routine"))  # a caption: triaged
+    await runtime.feed(photo(3003, 9003, 555))  # another post
+    await runtime.feed(f.comment("no photo here", uid=3004, message_id=9004, thread=100))
+    await runtime.drain(30)
+    entries = await runtime.store.entries(1)
+    assert sorted(e.user_id for e in entries) == ["3001", "3002"]
+    assert {e.payload["how"] for e in entries} == {"photo"}
+    clock.now += 86400
+    await runtime.run_due_jobs()
+    await runtime.drain(30)
+    clock.now += 30
+    await runtime.run_due_jobs()
+    await runtime.drain(30)
+    item = await runtime.store.item(1)
+    assert item is not None and item.state["eligible"] == [
+        str(e.id) for e in entries if e.user_id == "3001"
+    ]
+    assert "fewer than 2 comments" in next(iter(item.state["excluded"].values()))
 
 
 async def test_contest_with_200_entries_draws_three_eligible_verifiable_winners(

@@ -9,6 +9,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from bot.cli.main import cli
+from bot.telegram.effects import file_from_param
 from bot.telegram.runtime import TelegramRuntime
 from tests.engagement.conftest import EngagementApi, button_data, poll_answer, staff_command
 from tests.telegram import fakes as f
@@ -30,7 +31,7 @@ async def test_poll_scheduled_voted_stopped_after_restart_and_results_posted(
     await launch(
         runtime,
         eapi,
-        f"/poll Best scent? | Rose | Amber | Vetiver --in 1h --for 2d --chat {f.GROUP}",
+        f"/poll Best scent? | Rose | Amber | Vetiver --in 1h --for 2d --chart --chat {f.GROUP}",
     )
     await runtime.run_due_jobs()
     await runtime.drain(10)
@@ -65,6 +66,10 @@ async def test_poll_scheduled_voted_stopped_after_restart_and_results_posted(
         if c.params["chat_id"] == f.GROUP and "Results" in c.params["text"]
     ]
     assert len(results) == 1
+    (photo,) = eapi.sent("sendPhoto")
+    assert photo.params["chat_id"] == f.GROUP and photo.params["caption"] == "Best scent?"
+    found = file_from_param(photo.params["photo"])
+    assert found is not None and found[0].startswith(b"\x89PNG")
     # 1..50: uid%3 -> 0:16 (3..48), 1:17, 2:17; then 50 moved 2->0, 49 (1) retracted
     assert "49 voters" in results[0]
     assert (

@@ -105,3 +105,35 @@ async def test_winners_told_in_private_or_by_deep_link_and_poll_entries(
     await runtime.feed(f.private_message(f"/start {link.group(1)}", uid=999))
     await runtime.drain(10)
     assert any("did not win" in c.params["text"] for c in eapi.sent() if c.params["chat_id"] == 999)
+
+
+async def test_guided_poll_flow_survives_mistakes_and_ends_in_a_preview(
+    make_runtime: Factory, eapi: EngagementApi, clock: FakeClock
+) -> None:
+    runtime = await make_runtime(bot_api=eapi)
+    assert "1/4" in await say(runtime, eapi, "/poll")
+    assert "2/4" in await say(runtime, eapi, "Which scent should we bring back?")
+    assert "2 to 12" in await say(runtime, eapi, "Rose")  # one option: asked again
+    assert "3/4" in await say(runtime, eapi, "Rose\nAmber\n- Vetiver")
+    assert "engagement.default_chat" in await say(runtime, eapi, "default")
+    await runtime.stop(timeout=0)
+    runtime = await make_runtime(bot_api=eapi)  # the flow survives a restart
+    assert "4/4" in await say(runtime, eapi, str(f.GROUP))
+    preview = await say(runtime, eapi, "--in 1h --for 2d --multiple")
+    assert (
+        "Preview of poll #1" in preview and "Vetiver" in preview and "multiple answers" in preview
+    )
+    await confirm(runtime, eapi)
+    assert eapi.polls() == []
+    clock.now += 3600
+    await runtime.run_due_jobs()
+    await runtime.drain(10)
+    (poll,) = eapi.polls()
+    assert poll["allows_multiple_answers"] is True and len(poll["options"]) == 3
+    assert "Which scent" in poll["question"]
+    # a finished flow leaves later staff messages alone; "cancel" ends one
+    before = len(eapi.sent())
+    await say(runtime, eapi, "thanks all")
+    assert len(eapi.sent()) == before  # no reply from a finished flow
+    assert "1/4" in await say(runtime, eapi, "/poll")
+    assert "Poll cancelled." in await say(runtime, eapi, "cancel")
