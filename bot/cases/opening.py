@@ -9,7 +9,7 @@ plans the same effects again.
 from __future__ import annotations
 
 from bot.cases import service, spike
-from bot.cases.lifecycle import RESOLVED, WAITING_CUSTOMER, WAITING_STAFF
+from bot.cases.lifecycle import NEW, RESOLVED, WAITING_CUSTOMER, WAITING_STAFF
 from bot.cases.priority import case_priority
 from bot.cases.sla import due_times, reminders
 from bot.decide import Action
@@ -32,8 +32,10 @@ async def on_outcome(ctx: Context, triaged: Triaged) -> Reaction | None:
     if decision.action == Action.MODERATE:
         return None
     key = service.message_key(message.chat_id, message.message_id)
-    if triaged.parsed.edited and await ctx.store.case_by_key(key) is not None:
-        return None  # an edit of a message that already has its case
+    if await ctx.store.case_by_key(key) is not None:
+        if triaged.parsed.edited:
+            return None  # an edit of a message that already has its case
+        return await _open(ctx, triaged, key)  # processed again: the same case and effects
     current = await ctx.store.open_case_of(PLATFORM, message.user_id)
     if current is None and message.kind == MessageKind.DM:
         current = await _resolved_case(ctx, message.user_id)
@@ -109,22 +111,32 @@ async def _open(ctx: Context, triaged: Triaged, key: str) -> Reaction:
         await service.record(
             ctx, case.id, "template_fallback", "bot", f"{key}:fallback", language=draft.language
         )
-    for reminder in reminders(due, opened_at, ctx.config.cases.sla_warning_minutes):
-        payload = {"case_id": case.id, "timer": reminder.timer, "stage": reminder.stage}
-        await ctx.store.schedule_job("case_sla", reminder.job_key(case.id), reminder.at, payload)
-    sent = _sent_reply(triaged, message.chat_id or "")
-    if sent is not None:
-        await service.record(ctx, case.id, "acknowledged", "bot", f"{key}:ack", text=sent)
-        await service.responded(ctx, case, "bot", sent)
-        case = await service.move(ctx, case, WAITING_CUSTOMER, "bot")
-    elif not pending:
-        case = await service.move(ctx, case, WAITING_STAFF, "bot")
+    if case.status == NEW:  # not yet past opening (also when processed again after a crash)
+        await _arm_timers(ctx, case)
+        sent = _sent_reply(triaged, message.chat_id or "")
+        if sent is not None:
+            await service.record(ctx, case.id, "acknowledged", "bot", f"{key}:ack", text=sent)
+            await service.responded(ctx, case, "bot", sent)
+            case = await service.move(ctx, case, WAITING_CUSTOMER, "bot")
+        elif not pending:
+            case = await service.move(ctx, case, WAITING_STAFF, "bot")
     case = await service.load(ctx, case.id)
     _replace_staff_cards(ctx, triaged, service.card(ctx, case))
     if opened:
         out.extend(await spike.check(ctx, case))
     out.event("case_opened", case_id=case.id, category=case.category, priority=priority)
     return out
+
+
+async def _arm_timers(ctx: Context, case: CaseRow) -> None:
+    """The case's SLA reminders as scheduled jobs (keyed: arming twice moves, never adds)."""
+    due = {"resolution": case.resolution_due_at}
+    if case.first_response_at is None:
+        due["first_response"] = case.first_response_due_at
+    timers = {timer: at for timer, at in due.items() if at is not None}
+    for reminder in reminders(timers, case.created_at, ctx.config.cases.sla_warning_minutes):
+        payload = {"case_id": case.id, "timer": reminder.timer, "stage": reminder.stage}
+        await ctx.store.schedule_job("case_sla", reminder.job_key(case.id), reminder.at, payload)
 
 
 async def _attach(ctx: Context, triaged: Triaged, case: CaseRow, key: str) -> Reaction:
