@@ -41,6 +41,11 @@ async def on_outcome(ctx: Context, triaged: Triaged) -> Reaction | None:
         current = await _resolved_case(ctx, message.user_id)
     if current is not None and current.taken_over:
         return await _handed_over(ctx, triaged, current, key)
+    if current is not None and current.status == RESOLVED and not decision.escalate:
+        # A "thank you" after the resolution is recorded; it does not reopen the case.
+        text = message.text[:2000]
+        await service.record(ctx, current.id, "customer_message", message.user_id, key, text=text)
+        return None
     if current is not None and (message.kind == MessageKind.DM or decision.escalate):
         return await _attach(ctx, triaged, current, key)
     policy = service.policy_for(ctx, outcome.verdict.category)

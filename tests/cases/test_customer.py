@@ -119,3 +119,35 @@ async def test_forget_erases_identity_and_texts_and_closes_the_cases(
     erased = await store.case(case.id)
     assert erased is not None and erased.status == "closed" and secret not in (erased.text or "")
     assert await store.jobs(kind="case_sla") == []
+
+
+async def test_a_thank_you_after_resolution_keeps_the_case_resolved_a_new_problem_reopens(
+    make_runtime: Factory, api: RecordingApi, database: Database
+) -> None:
+    store = Store(database)
+    runtime = await make_runtime()
+    await runtime.feed(f.private_message("Mon colis est arrivé cassé, inadmissible !", uid=610))
+    await runtime.drain(30)
+    (case,) = await store.cases()
+    await runtime.feed(press(runtime, "cv", case.id))
+    await runtime.drain(30)
+    await runtime.feed(f.private_message("Merci beaucoup, super service !", uid=610, message_id=6))
+    await runtime.drain(30)
+    thanked = await store.case(case.id)
+    assert thanked is not None and thanked.status == "resolved"
+    assert [e.kind for e in await store.case_events(case.id)][-1] == "customer_message"
+    await runtime.feed(
+        f.private_message(
+            "Le nouveau flacon est encore arrivé cassé, inadmissible !", uid=610, message_id=7
+        )
+    )
+    await runtime.drain(30)
+    reopened = await store.case(case.id)
+    assert reopened is not None and reopened.status == "waiting_staff"
+    moves = [
+        (e.payload["from"], e.payload["to"])
+        for e in await store.case_events(case.id)
+        if e.kind == "status"
+    ]
+    assert moves[-1] == ("resolved", "waiting_staff")
+    assert await store.jobs(kind="case_csat") != []  # still scheduled, skipped when it runs
