@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, func, select, update
+from sqlalchemy import Table, case, func, select, update
 
 from bot.storage import models as m
 from bot.storage.store_outbound import OutboundStore
@@ -23,6 +23,7 @@ CASES: Table = m.Case.__table__  # type: ignore[assignment]
 CASE_EVENTS: Table = m.CaseEvent.__table__  # type: ignore[assignment]
 OUTBOUND: Table = m.OutboundMessage.__table__  # type: ignore[assignment]
 INBOUND: Table = m.InboundMessage.__table__  # type: ignore[assignment]
+VERDICTS: Table = m.Verdict.__table__  # type: ignore[assignment]
 OPEN_STATUSES = ("new", "waiting_customer", "waiting_staff")
 ERASED = "[erased at the customer's request]"
 
@@ -258,10 +259,30 @@ class CaseStore(OutboundStore):
                     )
                 ).all()
             ]
+            theirs = INBOUND.c.platform == platform, INBOUND.c.platform_user_id == str(user_id)
             await session.execute(
                 update(INBOUND)
-                .where(INBOUND.c.platform == platform, INBOUND.c.platform_user_id == str(user_id))
+                .where(*theirs)
                 .values(text=ERASED, text_exact=None, username=None, first_name=None)
+            )
+            await session.execute(  # what was extracted from their texts (order numbers...)
+                update(VERDICTS)
+                .where(VERDICTS.c.inbound_id.in_(select(INBOUND.c.id).where(*theirs)))
+                .values(variables={})
+            )
+            await session.execute(  # what was written to them in private, once sent
+                update(OUTBOUND)
+                .where(
+                    OUTBOUND.c.platform_chat_id == str(user_id),
+                    OUTBOUND.c.status.in_(("sent", "failed", "cancelled", "drafted")),
+                )
+                .values(
+                    text=ERASED,
+                    detail={"erased": True},
+                    status=case(
+                        (OUTBOUND.c.status == "drafted", "cancelled"), else_=OUTBOUND.c.status
+                    ),
+                )
             )
             if ids:
                 await session.execute(

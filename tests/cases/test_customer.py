@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.storage import Database, Store
-from bot.storage.models import Contact, Event, InboundMessage
+from bot.storage.models import Contact, Event, InboundMessage, OutboundMessage, Verdict
 from tests.cases.conftest import buttons, press, sent_to
 from tests.telegram import fakes as f
 from tests.telegram.conftest import Factory
@@ -114,6 +114,15 @@ async def test_forget_erases_identity_and_texts_and_closes_the_cases(
         contact = await session.scalar(select(Contact).where(Contact.user_id == "700"))
         logged = (await session.scalars(select(Event).where(Event.kind == "forgotten"))).all()
     assert secret not in texts and all("erased" in t for t in texts)
+    async with database.session() as session:
+        variables = (await session.scalars(select(Verdict.variables))).all()
+        to_them = (
+            await session.scalars(
+                select(OutboundMessage.text).where(OutboundMessage.platform_chat_id == "700")
+            )
+        ).all()
+    assert variables and all(v == {} for v in variables)
+    assert to_them and all("erased" in t for t in to_them[:-1])  # the last: the confirmation
     assert contact is not None and contact.erased and contact.first_name is None
     assert len(logged) == 1 and logged[0].payload["cases"] == [case.id]
     erased = await store.case(case.id)
