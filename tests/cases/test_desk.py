@@ -231,6 +231,13 @@ async def test_a_drafted_answer_waits_for_send_or_reject_on_the_case_card(
     await runtime.feed(press(runtime, "cs", second.id))
     await runtime.drain(30)
     assert len(sent_to(api, f.GROUP)) == 1  # a rejected draft is never sent
+    # The cards were edited to show the state now: no draft buttons any more.
+    edits = [c.params for c in api.sent("editMessageText")]
+    assert len(edits) == 2 and all("Status: waiting_" in e["text"] for e in edits)
+    assert all("Send" not in b["text"] for e in edits for b in buttons(e))
+    await runtime.feed(press(runtime, "ca", first.id))
+    await runtime.drain(30)
+    assert "assigned to 42" in api.sent("editMessageText")[-1].params["text"]
 
 
 async def test_processing_an_update_again_opens_no_second_case(
