@@ -185,10 +185,12 @@ async def test_twenty_complaints_on_one_product_raise_one_spike_alert(
         await runtime.feed(f.comment(text, uid=4000 + i, message_id=2000 + i))
         clock.now += 20  # 25 complaints in about 8 minutes
     await runtime.drain(60)
+    await runtime.run_due_jobs()  # the next tick posts the alert
+    await runtime.drain(60)
     alerts = [p for p in sent_to(api, f.STAFF_CHAT) if "Spike" in p["text"]]
     assert len(alerts) == 1
     (alert,) = alerts
-    assert "20 complaint cases about Crème Éclat" in alert["text"]
+    assert "20 complaint cases about Crème Éclat</b> in 10 minutes" in alert["text"]
     assert alert["text"].count("• #") == 3 and "rougeurs" in alert["text"]
     assert len(await events(database, "spike_alert")) == 1
     assert len(await store.cases(topic="Sérum Nuit")) == 6
@@ -198,6 +200,7 @@ async def test_twenty_complaints_on_one_product_raise_one_spike_alert(
         text = f"La Crème Éclat m'a encore donné des rougeurs, inadmissible ! ({i})"
         await runtime.feed(f.comment(text, uid=5000 + i, message_id=3000 + i))
     await runtime.drain(60)
+    await runtime.run_due_jobs()
     assert len(await events(database, "spike_alert")) == 2
 
 

@@ -78,6 +78,8 @@ async def test_twenty_complaints_in_ten_minutes_raise_one_spike_alert(
     post = server.push_update(server.updates.automatic_forward(GROUP, CHANNEL, "Nouveautés"))
     for i in range(22):
         server.push_update(server.updates.comment(post[0], user(4500 + i, "Client"), complaint(i)))
+    await bot.replies_to(STAFF["id"], 22, timeout=60)
+    await bot.runtime.run_due_jobs()  # the next tick posts the alert
     sent = await bot.replies_to(STAFF["id"], 23, timeout=60)
     alerts = [m for m in sent if "Spike" in m["text"]]
     assert len(alerts) == 1 and "Crème Éclat" in alerts[0]["text"]
