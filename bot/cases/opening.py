@@ -8,6 +8,8 @@ plans the same effects again.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from bot.cases import service, spike
 from bot.cases.lifecycle import NEW, RESOLVED, WAITING_CUSTOMER, WAITING_STAFF
 from bot.cases.priority import case_priority
@@ -193,7 +195,14 @@ async def _attach(ctx: Context, triaged: Triaged, case: CaseRow, key: str) -> Re
         drafted = None
     if drafted is not None:  # one pending reply at a time: the case's draft
         triaged.planned[:] = [p for p in triaged.planned if p.status != "drafted"]
-    case = await service.move(ctx, await service.load(ctx, case.id), WAITING_STAFF, "customer")
+    case = await service.load(ctx, case.id)
+    if case.status == RESOLVED:  # reopened: no follow-up now, the resolution timer again
+        await ctx.store.cancel_jobs(f"case:{case.id}:csat", f"case:{case.id}:close")
+        due = ctx.now_dt + timedelta(hours=policy.resolution_hours)
+        await ctx.store.update_case(case.id, ctx.now_dt, resolution_due_at=due)
+        case = await service.load(ctx, case.id)
+        await _arm_timers(ctx, case)
+    case = await service.move(ctx, case, WAITING_STAFF, "customer")
     _replace_staff_cards(ctx, triaged, service.card(ctx, case, "New message from the customer"))
     out = Reaction()
     if first:

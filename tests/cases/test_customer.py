@@ -159,4 +159,6 @@ async def test_a_thank_you_after_resolution_keeps_the_case_resolved_a_new_proble
         if e.kind == "status"
     ]
     assert moves[-1] == ("resolved", "waiting_staff")
-    assert await store.jobs(kind="case_csat") != []  # still scheduled, skipped when it runs
+    assert await store.jobs(kind="case_csat") == []  # no follow-up while it is open again
+    timers = {j.key.rsplit(":", 2)[-2] for j in await store.jobs(kind="case_sla")}
+    assert timers == {"resolution"}
