@@ -9,7 +9,7 @@ from bot.cases import service
 from bot.cases.cards import RECLASS_TO
 from bot.cases.lifecycle import CLOSED, OPEN, RESOLVED, WAITING_CUSTOMER, WAITING_STAFF
 from bot.errors import CaseError
-from bot.storage.store_cases import CaseRow
+from bot.storage.case_rows import CaseRow
 from bot.storage.store_outbound import OutboundChange, OutboundRow
 from bot.telegram.effects import Effect, escape_html
 from bot.telegram.routing import Context, Press, Reaction

@@ -10,7 +10,7 @@ from bot.cases import service
 from bot.cases.lifecycle import RESOLVED, WAITING_STAFF
 from bot.cases.planning import arm_timers, drafted_reply, replace_staff_cards
 from bot.domain import MessageKind
-from bot.storage.store_cases import CaseRow
+from bot.storage.case_rows import CaseRow
 from bot.telegram.effects import escape_html
 from bot.telegram.routing import Context, Reaction, Triaged
 

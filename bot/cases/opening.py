@@ -16,7 +16,7 @@ from bot.cases.sla import due_times
 from bot.decide import Action
 from bot.domain import MessageKind
 from bot.pipeline import Outcome
-from bot.storage.store_cases import CaseRow, NewCase
+from bot.storage.case_rows import CaseRow, NewCase
 from bot.telegram.routing import Context, Reaction, Triaged
 from bot.telegram.updates import PLATFORM
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.cases.sla import reminders
-from bot.storage.store_cases import CaseRow
+from bot.storage.case_rows import CaseRow
 from bot.telegram.effects import Effect
 from bot.telegram.reactions import Planned
 from bot.telegram.routing import Context, Triaged

@@ -13,7 +13,7 @@ from bot.domain import Draft, InboundMessage, MessageKind, Sentiment, Verdict
 from bot.drafts import draft_reply
 from bot.errors import CaseError
 from bot.playbooks.model import CasePolicy
-from bot.storage.store_cases import CaseRow
+from bot.storage.case_rows import CaseRow
 from bot.telegram.effects import Effect, edit_text, send_text
 from bot.telegram.routing import Context
 from bot.telegram.updates import PLATFORM

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from bot.cases.lifecycle import STATUSES
-from bot.storage.store_cases import CaseRow
+from bot.storage.case_rows import CaseRow
 from bot.storage.store_jobs import Job
 from bot.telegram.effects import escape_html
 from bot.telegram.routing import Context, Reaction

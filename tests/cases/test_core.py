@@ -114,7 +114,7 @@ def test_a_template_missing_the_language_falls_back_and_the_card_says_so(
 ) -> None:
     from bot.cases.cards import card_text
     from bot.cases.service import draft_for
-    from bot.storage.store_cases import CaseRow
+    from bot.storage.case_rows import CaseRow
 
     case = CaseRow(
         id=3,

@@ -260,3 +260,19 @@ async def test_processing_an_update_again_opens_no_second_case(
     pending = {j.key for j in await store.jobs(kind="case_sla")}
     assert pending == {f"case:{cases[0].id}:sla:resolution:{s}" for s in ("warning", "breach")}
     assert len(sent_to(api, f.GROUP)) == 1  # the replies planned again were never saved
+
+
+async def test_a_non_staff_reply_to_a_card_is_not_relayed_and_is_logged(
+    make_runtime: Factory, api: RecordingApi, database: Database
+) -> None:
+    store = Store(database)
+    runtime = await make_runtime()
+    case_id = await opened(runtime, store, uid=222)
+    await runtime.feed(
+        staff_reply("Je vous rembourse tout !", await card_id(store, case_id), uid=999)
+    )
+    await runtime.drain(30)
+    assert [p["text"] for p in sent_to(api, 222)] == []
+    assert len(sent_to(api, f.GROUP)) == 1  # only the bot's acknowledgement
+    refused = await events(database, "refused")
+    assert refused == [{"what": "case reply", "user_id": "999", "case_id": case_id}]
