@@ -276,3 +276,19 @@ async def test_a_non_staff_reply_to_a_card_is_not_relayed_and_is_logged(
     assert len(sent_to(api, f.GROUP)) == 1  # only the bot's acknowledgement
     refused = await events(database, "refused")
     assert refused == [{"what": "case reply", "user_id": "999", "case_id": case_id}]
+
+
+async def test_sla_timers_survive_a_restart(
+    make_runtime: Factory, api: RecordingApi, clock: FakeClock, database: Database
+) -> None:
+    store = Store(database)
+    first = await make_runtime()
+    case_id = await opened(first, store)
+    await first.stop()
+    second = await make_runtime()
+    clock.now += 48 * 3600
+    await second.run_due_jobs()
+    await second.drain(30)
+    reminders = [p["text"] for p in sent_to(api, f.STAFF_CHAT) if f"Case #{case_id}:" in p["text"]]
+    # Both reminders were due while the bot was down: the late warning is skipped.
+    assert len(reminders) == 1 and "resolution SLA is breached" in reminders[0]
