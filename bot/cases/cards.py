@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from bot.storage.store_cases import CaseRow
+from bot.storage.case_rows import CaseRow
 from bot.telegram.effects import escape_html, message_link
 
 Button = Callable[..., dict[str, str]]  # Context.button(label, code, *args)

@@ -9,7 +9,7 @@ from bot.cases.texts import say
 from bot.domain import Sentiment, Verdict
 from bot.drafts import draft_reply
 from bot.errors import CaseError
-from bot.storage.store_cases import NewCase
+from bot.storage.case_rows import NewCase
 from bot.telegram.effects import message_link, parse_payload, send_text
 from bot.telegram.reactions import reply_effect
 from bot.telegram.routing import Command, Context, Press, Reaction

@@ -9,7 +9,7 @@ from bot.cases import service
 from bot.cases.cards import RECLASS_TO
 from bot.cases.lifecycle import CLOSED, OPEN, RESOLVED, WAITING_CUSTOMER, WAITING_STAFF
 from bot.errors import CaseError
-from bot.storage.store_cases import CaseRow
+from bot.storage.case_rows import CaseRow
 from bot.storage.store_outbound import OutboundChange, OutboundRow
 from bot.telegram.effects import Effect, escape_html
 from bot.telegram.routing import Context, Press, Reaction
@@ -46,6 +46,11 @@ async def _note(ctx: Context, out: Reaction, case_id: int, html_text: str, **kw:
         out.add(note)
 
 
+async def _refresh(ctx: Context, out: Reaction, case_id: int) -> Reaction:
+    card = await service.refreshed_card(ctx, case_id)
+    return out.add(card) if card is not None else out
+
+
 async def send(ctx: Context, press: Press) -> Reaction:
     """Send the pending draft as it is."""
     try:
@@ -66,7 +71,8 @@ async def send(ctx: Context, press: Press) -> Reaction:
     await service.responded(ctx, case, press.user_id, case.draft)
     await service.move(ctx, case, WAITING_CUSTOMER, press.user_id)
     await _note(ctx, out, case.id, f"✅ Case #{case.id}: draft sent by {press.user_id}.")
-    return out.add(press.answer("Sent ✓")).event("case_draft_sent", case_id=case.id)
+    out.add(press.answer("Sent ✓")).event("case_draft_sent", case_id=case.id)
+    return await _refresh(ctx, out, case.id)
 
 
 async def edit(ctx: Context, press: Press) -> Reaction:
@@ -101,7 +107,8 @@ async def reject(ctx: Context, press: Press) -> Reaction:
     await service.record(ctx, case.id, "draft_rejected", press.user_id, text=case.draft)
     if case.status in OPEN:
         await service.move(ctx, case, WAITING_STAFF, press.user_id)
-    return Reaction().add(press.answer("Rejected ✓")).event("case_draft_rejected", case_id=case.id)
+    out = Reaction().add(press.answer("Rejected ✓")).event("case_draft_rejected", case_id=case.id)
+    return await _refresh(ctx, out, case.id)
 
 
 async def reclassify(ctx: Context, press: Press) -> Reaction:
@@ -145,7 +152,7 @@ async def _correct(ctx: Context, press: Press, case: CaseRow, label: str) -> Rea
     if label == "spam" and case.status != CLOSED:
         await ctx.store.cancel_jobs(prefix=f"case:{case.id}:")
         await service.move(ctx, case, CLOSED, press.user_id, reason="spam")
-    return out
+    return await _refresh(ctx, out, case.id)
 
 
 async def claim(ctx: Context, press: Press) -> Reaction:
@@ -157,7 +164,7 @@ async def claim(ctx: Context, press: Press) -> Reaction:
     await service.record(ctx, case.id, "claimed", press.user_id, previous=case.assignee)
     if case.status == "new":
         await service.move(ctx, case, WAITING_STAFF, press.user_id)
-    return Reaction().add(press.answer(f"Case #{case.id} is yours ✓"))
+    return await _refresh(ctx, Reaction().add(press.answer(f"Case #{case.id} is yours ✓")), case.id)
 
 
 async def resolve(ctx: Context, press: Press) -> Reaction:
@@ -183,7 +190,7 @@ async def after_resolution(ctx: Context, case: CaseRow, actor: str) -> Reaction:
     else:
         await service.move(ctx, case, CLOSED, "bot", reason="no private chat for a follow-up")
     await _note(ctx, out, case.id, f"✔️ Case #{case.id} resolved by {escape_html(actor)}.")
-    return out
+    return await _refresh(ctx, out, case.id)
 
 
 async def mark_spam(ctx: Context, press: Press) -> Reaction:
@@ -210,7 +217,8 @@ async def take_over(ctx: Context, press: Press) -> Reaction:
         f"answers this customer. Reply to the card to write to them; /handback {case.id} "
         "gives them back to the bot.",
     )
-    return out.event("case_taken_over", case_id=case.id, by=press.user_id)
+    out.event("case_taken_over", case_id=case.id, by=press.user_id)
+    return await _refresh(ctx, out, case.id)
 
 
 async def hand_back(ctx: Context, press: Press) -> Reaction:
@@ -226,4 +234,5 @@ async def handed_back(ctx: Context, case: CaseRow, actor: str) -> Reaction:
         return Reaction()
     await ctx.store.update_case(case.id, ctx.now_dt, taken_over=False)
     await service.record(ctx, case.id, "handed_back", actor)
-    return Reaction().event("case_handed_back", case_id=case.id, by=actor)
+    out = Reaction().event("case_handed_back", case_id=case.id, by=actor)
+    return await _refresh(ctx, out, case.id)

@@ -28,6 +28,8 @@ async def sla(ctx: Context, job: Job) -> Reaction:
     if case.assignee and case.assignee.isdigit():
         who = f'<a href="tg://user?id={case.assignee}">the assignee</a>'
     name = TIMER_NAMES.get(str(timer), str(timer))
+    if stage == "warning" and due is not None and due <= ctx.now_dt:
+        return Reaction()  # late (the bot was down): the breach reminder says it all
     if stage == "warning":
         minutes = max(0, round((due - ctx.now_dt).total_seconds() / 60)) if due else 0
         text = f"⏰ Case #{case.id}: the {name} is due in {minutes} min ({who})."

@@ -59,4 +59,6 @@ async def on_staff_message(ctx: Context, staff: StaffMessage) -> Reaction | None
     confirm = send_text(
         staff_chat, f"✓ Sent to the customer (case #{case.id}).", reply_to=message.message_id
     )
-    return out.add(confirm).event("case_reply_relayed", case_id=case.id, by=agent)
+    out.add(confirm).event("case_reply_relayed", case_id=case.id, by=agent)
+    card = await service.refreshed_card(ctx, case.id)
+    return out.add(card) if card is not None else out

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.cases import cards, commands, customer, desk, jobs, opening, relay
+from bot.cases import cards, commands, customer, desk, jobs, opening, relay, spike
 from bot.telegram.routing import Router
 
 router = Router("cases")
@@ -44,3 +44,4 @@ router.command("forget", where={"private"}, help="erase my data")(customer.forge
 router.job("case_sla")(jobs.sla)
 router.job("case_csat")(jobs.csat)
 router.job("case_close")(jobs.close)
+router.job(spike.JOB)(spike.alert)

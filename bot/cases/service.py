@@ -13,8 +13,8 @@ from bot.domain import Draft, InboundMessage, MessageKind, Sentiment, Verdict
 from bot.drafts import draft_reply
 from bot.errors import CaseError
 from bot.playbooks.model import CasePolicy
-from bot.storage.store_cases import CaseRow
-from bot.telegram.effects import Effect, send_text
+from bot.storage.case_rows import CaseRow
+from bot.telegram.effects import Effect, edit_text, send_text
 from bot.telegram.routing import Context
 from bot.telegram.updates import PLATFORM
 
@@ -147,6 +147,26 @@ def card(ctx: Context, case: CaseRow, headline: str | None = None) -> Effect | N
     """The case card for the staff chat (its ``extra`` names the case, so replies find it)."""
     effect = ctx.to_staff(card_text(case, headline), card_buttons(case, ctx.button))
     return None if effect is None else dataclasses.replace(effect, extra={"case_id": case.id})
+
+
+async def refreshed_card(ctx: Context, case_id: int) -> Effect | None:
+    """The case's newest card, edited to show its state now (status, assignee, draft and the
+    buttons that apply)."""
+    if ctx.staff_chat_id is None:
+        return None
+    card_id = await ctx.store.card_message_id(str(ctx.staff_chat_id), case_id)
+    case = await ctx.store.case(case_id)
+    if card_id is None or case is None:
+        return None
+    effect = edit_text(
+        str(ctx.staff_chat_id),
+        card_id,
+        card_text(case),
+        kind="staff_card_edit",
+        buttons=card_buttons(case, ctx.button) if case.status != CLOSED else None,
+        parse_mode="HTML",
+    )
+    return dataclasses.replace(effect, extra={"case_id": case_id})
 
 
 async def staff_note(

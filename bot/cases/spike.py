@@ -1,14 +1,23 @@
 """Spike alert: many new cases on one topic in a short window raise ONE alert with examples
-(``cases.spike_*``), then none on that topic for the cooldown. The last alert time is kept
-in the bot state, so a restart does not alert again."""
+(``cases.spike_*``), then none on that topic for the cooldown.
+
+When a new case makes its topic spike, the alert is scheduled as a job (stored at once, so a
+crash in the rest of the batch does not lose it) and the time is kept in the bot state (so
+neither the next cases nor a restart alert again); the job posts the alert at the next tick,
+saved together with its own completion.
+"""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from bot.storage.store_cases import CaseRow
+from bot.cases.lifecycle import STATUSES
+from bot.storage.case_rows import CaseRow
+from bot.storage.store_jobs import Job
 from bot.telegram.effects import escape_html
 from bot.telegram.routing import Context, Reaction
+
+JOB = "case_spike"
 
 
 def state_key(topic: str) -> str:
@@ -16,7 +25,7 @@ def state_key(topic: str) -> str:
 
 
 async def check(ctx: Context, case: CaseRow) -> Reaction | None:
-    """An alert when ``case`` (just opened) makes its topic spike."""
+    """Schedule an alert when ``case`` (just opened) makes its topic spike."""
     settings = ctx.config.cases
     if case.category not in settings.spike_categories or not case.topic:
         return None
@@ -25,28 +34,32 @@ async def check(ctx: Context, case: CaseRow) -> Reaction | None:
     if count < settings.spike_threshold:
         return None
     last = await ctx.store.get_state(state_key(case.topic))
-    cooldown = settings.spike_cooldown_minutes * 60
-    if last is not None and ctx.now - float(last) < max(
-        cooldown, settings.spike_window_minutes * 60
-    ):
+    quiet = max(settings.spike_cooldown_minutes, settings.spike_window_minutes) * 60
+    if last is not None and ctx.now - float(last) < quiet:
         return None
+    payload = {"topic": case.topic, "category": case.category, "count": count}
+    payload["since"] = since.isoformat()
+    await ctx.store.schedule_job(JOB, f"{state_key(case.topic)}:{ctx.now:.0f}", ctx.now_dt, payload)
     await ctx.store.set_state(state_key(case.topic), repr(ctx.now))
+    return Reaction().event("spike_detected", topic=case.topic, count=count, case_id=case.id)
+
+
+async def alert(ctx: Context, job: Job) -> Reaction:
+    """The alert in the staff chat: how many, on what, and a few examples."""
+    settings = ctx.config.cases
+    topic, count = str(job.payload["topic"]), int(job.payload["count"])
+    since = datetime.fromisoformat(str(job.payload["since"]))
     examples = await ctx.store.cases(
-        ("new", "waiting_customer", "waiting_staff", "resolved", "closed"),
-        topic=case.topic,
-        since=since,
-        limit=settings.spike_examples,
+        STATUSES, topic=topic, since=since, limit=settings.spike_examples
     )
     lines = [
-        f"📈 <b>Spike: {count} {escape_html(case.category or '')} cases about "
-        f"{escape_html(case.topic)}</b> in the last {settings.spike_window_minutes:g} minutes.",
+        f"📈 <b>Spike: {count} {escape_html(str(job.payload.get('category', '')))} cases "
+        f"about {escape_html(topic)}</b> in {settings.spike_window_minutes:g} minutes.",
         "Answer fast and consistently; consider a public statement.",
     ]
     for example in examples:
         text = (example.text or "").replace("\n", " ")[:200]
         lines.append(f"• #{example.id}: <i>{escape_html(text)}</i>")
-    out = Reaction()
-    alert = ctx.to_staff("\n".join(lines))
-    if alert is not None:
-        out.add(alert)
-    return out.event("spike_alert", topic=case.topic, count=count, case_id=case.id)
+    out = Reaction().event("spike_alert", topic=topic, count=count)
+    effect = ctx.to_staff("\n".join(lines))
+    return out.add(effect) if effect is not None else out

@@ -10,85 +10,22 @@ timers and follow-ups can be tested with a fake clock.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import fields
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, func, select, update
+from sqlalchemy import Table, case, func, select, update
 
 from bot.storage import models as m
+from bot.storage.case_rows import OPEN_STATUSES, CaseEventRow, CaseRow, NewCase
 from bot.storage.store_outbound import OutboundStore
 
 CASES: Table = m.Case.__table__  # type: ignore[assignment]
 CASE_EVENTS: Table = m.CaseEvent.__table__  # type: ignore[assignment]
 OUTBOUND: Table = m.OutboundMessage.__table__  # type: ignore[assignment]
 INBOUND: Table = m.InboundMessage.__table__  # type: ignore[assignment]
-OPEN_STATUSES = ("new", "waiting_customer", "waiting_staff")
+VERDICTS: Table = m.Verdict.__table__  # type: ignore[assignment]
 ERASED = "[erased at the customer's request]"
-
-
-@dataclass(frozen=True)
-class CaseRow:
-    id: int
-    status: str
-    priority: str
-    category: str | None
-    assignee: str | None
-    key: str | None
-    platform: str | None
-    platform_chat_id: str | None
-    platform_message_id: str | None
-    platform_user_id: str | None
-    private_chat_id: str | None
-    language: str | None
-    topic: str | None
-    text: str | None
-    draft: str | None
-    details: dict[str, Any]
-    taken_over: bool
-    csat: int | None
-    created_at: datetime
-    first_response_due_at: datetime | None = None
-    resolution_due_at: datetime | None = None
-    first_response_at: datetime | None = None
-    resolved_at: datetime | None = None
-    closed_at: datetime | None = None
-
-    @property
-    def is_open(self) -> bool:
-        return self.status in OPEN_STATUSES
-
-
-@dataclass(frozen=True)
-class NewCase:
-    """What opening a case needs; ``key`` makes it idempotent."""
-
-    key: str
-    platform: str
-    category: str
-    priority: str
-    platform_chat_id: str | None
-    platform_message_id: str | None
-    platform_user_id: str | None
-    language: str | None
-    topic: str | None
-    text: str
-    status: str = "new"
-    private_chat_id: str | None = None
-    draft: str | None = None
-    details: dict[str, Any] = field(default_factory=dict)
-    first_response_due_at: datetime | None = None
-    resolution_due_at: datetime | None = None
-
-
-@dataclass(frozen=True)
-class CaseEventRow:
-    id: int
-    case_id: int
-    kind: str
-    payload: dict[str, Any]
-    actor: str | None
-    at: datetime
 
 
 CASE_FIELDS = tuple(f.name for f in fields(CaseRow))
@@ -258,10 +195,30 @@ class CaseStore(OutboundStore):
                     )
                 ).all()
             ]
+            theirs = INBOUND.c.platform == platform, INBOUND.c.platform_user_id == str(user_id)
             await session.execute(
                 update(INBOUND)
-                .where(INBOUND.c.platform == platform, INBOUND.c.platform_user_id == str(user_id))
+                .where(*theirs)
                 .values(text=ERASED, text_exact=None, username=None, first_name=None)
+            )
+            await session.execute(  # what was extracted from their texts (order numbers...)
+                update(VERDICTS)
+                .where(VERDICTS.c.inbound_id.in_(select(INBOUND.c.id).where(*theirs)))
+                .values(variables={})
+            )
+            await session.execute(  # what was written to them in private, once sent
+                update(OUTBOUND)
+                .where(
+                    OUTBOUND.c.platform_chat_id == str(user_id),
+                    OUTBOUND.c.status.in_(("sent", "failed", "cancelled", "drafted")),
+                )
+                .values(
+                    text=ERASED,
+                    detail={"erased": True},
+                    status=case(
+                        (OUTBOUND.c.status == "drafted", "cancelled"), else_=OUTBOUND.c.status
+                    ),
+                )
             )
             if ids:
                 await session.execute(

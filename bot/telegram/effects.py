@@ -133,6 +133,29 @@ def send_text(
     return Effect("sendMessage", params, kind, str(chat_id), params["text"], user_id)
 
 
+def edit_text(
+    chat_id: str,
+    message_id: str,
+    text: str,
+    *,
+    kind: str = "edit",
+    buttons: list[list[dict[str, str]]] | None = None,
+    parse_mode: str | None = None,
+) -> Effect:
+    """``editMessageText``: new text (and buttons) for one of the bot's messages."""
+    params: dict[str, Any] = {
+        "chat_id": _chat(chat_id),
+        "message_id": int(message_id),
+        "text": clip(text),
+        "link_preview_options": {"is_disabled": True},
+    }
+    if buttons:
+        params["reply_markup"] = {"inline_keyboard": buttons}
+    if parse_mode:
+        params["parse_mode"] = parse_mode
+    return Effect("editMessageText", params, kind, str(chat_id), params["text"])
+
+
 def url_button(label: str, url: str) -> dict[str, str]:
     return {"text": label, "url": url}
 

@@ -12,18 +12,17 @@ from typing import Any
 
 from bot.config import Config
 from bot.decide import Action
-from bot.domain import MessageKind, Sentiment, Verdict
-from bot.drafts import draft_reply
+from bot.domain import MessageKind
 from bot.errors import CmbotError
 from bot.pipeline import Outcome, Pipeline
 from bot.storage import Store
 from bot.storage.store_jobs import JobResult
 from bot.storage.store_runtime import ProcessedUpdate, StrikeRecord
-from bot.telegram.effects import Effect, parse_payload, staff_card
+from bot.telegram.effects import Effect, staff_card
 from bot.telegram.members import MemberTracker
 from bot.telegram.moderation import Moderator
 from bot.telegram.ports import Clock
-from bot.telegram.reactions import Planned, plan_outcome, reply_effect
+from bot.telegram.reactions import Planned, plan_outcome
 from bot.telegram.routing import (
     Command,
     Context,
@@ -233,8 +232,8 @@ class Processor:
             work.planned.append(Planned(staff_card(staff, card)))
 
     async def _command(self, work: Work, parsed: ParsedUpdate, hctx: Context) -> None:
-        """A command for a router; else ``/start <payload>`` from a deep link, which ties the
-        private chat to the comment."""
+        """A command for a router (``/start <payload>`` from a deep link is the cases
+        feature's: :mod:`bot.cases.customer`)."""
         assert parsed.command is not None and parsed.message is not None
         name, payload = parsed.command
         message = parsed.message
@@ -249,35 +248,6 @@ class Processor:
         reaction = await self.dispatcher.command(hctx, command)
         if reaction is not None:
             work.react(reaction)
-            return
-        ref = parse_payload(payload) if name == "start" and where == "private" else None
-        if ref is None:
-            return
-        category = await self.store.last_category(PLATFORM, ref[0], ref[1])
-        work.result.events.append(
-            (
-                "moved_to_private",
-                {
-                    "chat_id": ref[0],
-                    "message_id": ref[1],
-                    "user_id": message.user_id,
-                    "category": category,
-                },
-            )
-        )
-        playbooks = self.pipeline.classifier.playbooks
-        playbook = playbooks.categories.get(category or "")
-        if playbook is None or "ask_details" not in playbook.replies:
-            return
-        language = (
-            message.lang_hint
-            if message.lang_hint in playbooks.languages
-            else playbooks.default_language
-        )
-        verdict = Verdict(category or "", (category or "",), language, Sentiment.NEUTRAL, 1.0, ())
-        draft = draft_reply(playbooks, message, verdict, reply_id="ask_details")
-        if draft is not None:
-            work.planned.append(Planned(reply_effect(message, draft.text, draft.language, "")))
 
     # -- scheduled jobs -----------------------------------------------------------------
 

@@ -25,8 +25,11 @@ _ids = itertools.count(900_000)
 
 
 @pytest.fixture
-def classifier() -> Classifier:
-    return build_classifier(Config(), playbooks_dir=PLAYBOOKS)
+def classifier(request: pytest.FixtureRequest, classifier: Classifier) -> Classifier:
+    """The session's classifier; a fresh one for tests marked ``teaches`` (corrections)."""
+    if request.node.get_closest_marker("teaches") is not None:
+        return build_classifier(Config(), playbooks_dir=PLAYBOOKS)
+    return classifier
 
 
 def press(
@@ -66,3 +69,7 @@ async def card_id(store: Store, case_id: int) -> str:
     found = await store.card_message_id(str(f.STAFF_CHAT), case_id)
     assert found is not None, "the case card was sent and its message id stored"
     return found
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "teaches: the test teaches the classifier corrections")

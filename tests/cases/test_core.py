@@ -107,3 +107,45 @@ def test_a_case_key_naming_an_unknown_reply_is_reported(tmp_path: Path) -> None:
     ]
     path.write_text(path.read_text().replace("send: auto", "send: sometimes"))
     assert any(p.key == "case.send" for p in check_playbooks(folder))
+
+
+def test_a_template_missing_the_language_falls_back_and_the_card_says_so(
+    shipped_playbooks: object,
+) -> None:
+    from bot.cases.cards import card_text
+    from bot.cases.service import draft_for
+    from bot.storage.case_rows import CaseRow
+
+    case = CaseRow(
+        id=3,
+        status="waiting_staff",
+        priority="high",
+        category="complaint",
+        assignee=None,
+        key="telegram:1:2",
+        platform="telegram",
+        platform_chat_id="1",
+        platform_message_id="2",
+        platform_user_id="9",
+        private_chat_id="9",
+        language="de",
+        topic="complaint",
+        text="Paket kaputt <b>",
+        draft=None,
+        details={"first_name": "Jonas", "variables": {"order_number": "482913"}},
+        taken_over=False,
+        csat=None,
+        created_at=T0,
+    )
+
+    class Ctx:  # what draft_for reads from a handler context
+        playbooks = shipped_playbooks
+
+    draft = draft_for(Ctx(), case, "resolution_offer")  # type: ignore[arg-type]
+    assert draft is not None and draft.fallback_language and draft.language == "fr"
+    assert "Jonas" in draft.text
+    shown = card_text(
+        CaseRow(**{**vars(case), "draft": draft.text, "details": {"draft_fallback": True}})
+    )
+    assert "fell back to the default language" in shown
+    assert "Paket kaputt &lt;b&gt;" in shown  # customer text escaped

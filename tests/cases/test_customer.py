@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.storage import Database, Store
-from bot.storage.models import Contact, Event, InboundMessage
+from bot.storage.models import Contact, Event, InboundMessage, OutboundMessage, Verdict
 from tests.cases.conftest import buttons, press, sent_to
 from tests.telegram import fakes as f
 from tests.telegram.conftest import Factory
@@ -114,8 +114,51 @@ async def test_forget_erases_identity_and_texts_and_closes_the_cases(
         contact = await session.scalar(select(Contact).where(Contact.user_id == "700"))
         logged = (await session.scalars(select(Event).where(Event.kind == "forgotten"))).all()
     assert secret not in texts and all("erased" in t for t in texts)
+    async with database.session() as session:
+        variables = (await session.scalars(select(Verdict.variables))).all()
+        to_them = (
+            await session.scalars(
+                select(OutboundMessage.text).where(OutboundMessage.platform_chat_id == "700")
+            )
+        ).all()
+    assert variables and all(v == {} for v in variables)
+    assert to_them and all("erased" in t for t in to_them[:-1])  # the last: the confirmation
     assert contact is not None and contact.erased and contact.first_name is None
     assert len(logged) == 1 and logged[0].payload["cases"] == [case.id]
     erased = await store.case(case.id)
     assert erased is not None and erased.status == "closed" and secret not in (erased.text or "")
     assert await store.jobs(kind="case_sla") == []
+
+
+async def test_a_thank_you_after_resolution_keeps_the_case_resolved_a_new_problem_reopens(
+    make_runtime: Factory, api: RecordingApi, database: Database
+) -> None:
+    store = Store(database)
+    runtime = await make_runtime()
+    await runtime.feed(f.private_message("Mon colis est arrivé cassé, inadmissible !", uid=610))
+    await runtime.drain(30)
+    (case,) = await store.cases()
+    await runtime.feed(press(runtime, "cv", case.id))
+    await runtime.drain(30)
+    await runtime.feed(f.private_message("Merci beaucoup, super service !", uid=610, message_id=6))
+    await runtime.drain(30)
+    thanked = await store.case(case.id)
+    assert thanked is not None and thanked.status == "resolved"
+    assert [e.kind for e in await store.case_events(case.id)][-1] == "customer_message"
+    await runtime.feed(
+        f.private_message(
+            "Le nouveau flacon est encore arrivé cassé, inadmissible !", uid=610, message_id=7
+        )
+    )
+    await runtime.drain(30)
+    reopened = await store.case(case.id)
+    assert reopened is not None and reopened.status == "waiting_staff"
+    moves = [
+        (e.payload["from"], e.payload["to"])
+        for e in await store.case_events(case.id)
+        if e.kind == "status"
+    ]
+    assert moves[-1] == ("resolved", "waiting_staff")
+    assert await store.jobs(kind="case_csat") == []  # no follow-up while it is open again
+    timers = {j.key.rsplit(":", 2)[-2] for j in await store.jobs(kind="case_sla")}
+    assert timers == {"resolution"}

@@ -3,6 +3,7 @@ commands, SLA reminders and spike alerts (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from bot.storage import Database, Store
@@ -83,6 +84,7 @@ async def test_take_over_silences_the_bot_until_handed_back(
     assert kinds.count("taken_over") == 1 and kinds.count("handed_back") == 1
 
 
+@pytest.mark.teaches
 async def test_reclassify_is_learned_and_changes_the_next_verdict_without_restart(
     make_runtime: Factory, api: RecordingApi, database: Database
 ) -> None:
@@ -109,6 +111,7 @@ async def test_reclassify_is_learned_and_changes_the_next_verdict_without_restar
     assert await store.case_by_key(f"telegram:{f.GROUP}:131") is None
 
 
+@pytest.mark.teaches
 async def test_mark_spam_learns_and_closes_the_case(
     make_runtime: Factory, database: Database
 ) -> None:
@@ -172,13 +175,120 @@ async def test_sla_reminder_then_breach_when_nobody_answers(
 async def test_twenty_complaints_on_one_product_raise_one_spike_alert(
     make_runtime: Factory, api: RecordingApi, clock: FakeClock, database: Database
 ) -> None:
+    store = Store(database)
     runtime = await make_runtime()
+    for i in range(6):  # another product: its own topic
+        text = f"Le Sérum Nuit m'a brûlé le visage, inadmissible ({i})"
+        await runtime.feed(f.comment(text, uid=3000 + i, message_id=1000 + i))
     for i in range(25):
-        text = f"Le sérum Éclat m'a donné des rougeurs, inadmissible ! ({i})"
+        text = f"La Crème Éclat m'a donné des rougeurs, inadmissible ! ({i})"
         await runtime.feed(f.comment(text, uid=4000 + i, message_id=2000 + i))
-        clock.now += 20
+        clock.now += 20  # 25 complaints in about 8 minutes
+    await runtime.drain(60)
+    await runtime.run_due_jobs()  # the next tick posts the alert
     await runtime.drain(60)
     alerts = [p for p in sent_to(api, f.STAFF_CHAT) if "Spike" in p["text"]]
     assert len(alerts) == 1
-    assert "20 complaint cases" in alerts[0]["text"] and alerts[0]["text"].count("• #") == 3
+    (alert,) = alerts
+    assert "20 complaint cases about Crème Éclat</b> in 10 minutes" in alert["text"]
+    assert alert["text"].count("• #") == 3 and "rougeurs" in alert["text"]
     assert len(await events(database, "spike_alert")) == 1
+    assert len(await store.cases(topic="Sérum Nuit")) == 6
+    # After the cooldown, a new wave raises a new alert.
+    clock.now += 3600
+    for i in range(20):
+        text = f"La Crème Éclat m'a encore donné des rougeurs, inadmissible ! ({i})"
+        await runtime.feed(f.comment(text, uid=5000 + i, message_id=3000 + i))
+    await runtime.drain(60)
+    await runtime.run_due_jobs()
+    assert len(await events(database, "spike_alert")) == 2
+
+
+async def test_a_drafted_answer_waits_for_send_or_reject_on_the_case_card(
+    make_runtime: Factory, api: RecordingApi, database: Database
+) -> None:
+    store = Store(database)
+    runtime = await make_runtime()
+    question = (
+        "Pouvez-vous me dire si la livraison en point relais est possible pour une commande "
+        "groupée ?"
+    )
+    await runtime.feed(f.comment(question, uid=801, message_id=140))
+    await runtime.feed(f.comment(question + " Merci", uid=802, message_id=141))
+    await runtime.drain(30)
+    assert sent_to(api, f.GROUP) == []  # nothing sent before a human says so
+    first = await store.case_by_key(f"telegram:{f.GROUP}:140")
+    second = await store.case_by_key(f"telegram:{f.GROUP}:141")
+    assert first is not None and second is not None and first.draft and first.status == "new"
+    card = sent_to(api, f.STAFF_CHAT)[0]
+    assert [b["text"] for b in buttons(card)][:3] == ["✅ Send", "✏️ Edit", "✖️ Reject"]
+    await runtime.feed(press(runtime, "cs", first.id))
+    await runtime.feed(press(runtime, "cx", second.id))
+    await runtime.drain(30)
+    (sent,) = sent_to(api, f.GROUP)
+    assert sent["reply_parameters"] == {"message_id": 140} and sent["text"] == first.draft
+    first, second = await store.case(first.id), await store.case(second.id)
+    assert first is not None and first.status == "waiting_customer" and first.draft is None
+    assert first.first_response_at is not None
+    assert second is not None and second.status == "waiting_staff" and second.draft is None
+    await runtime.feed(press(runtime, "cs", second.id))
+    await runtime.drain(30)
+    assert len(sent_to(api, f.GROUP)) == 1  # a rejected draft is never sent
+    # The cards were edited to show the state now: no draft buttons any more.
+    edits = [c.params for c in api.sent("editMessageText")]
+    assert len(edits) == 2 and all("Status: waiting_" in e["text"] for e in edits)
+    assert all("Send" not in b["text"] for e in edits for b in buttons(e))
+    await runtime.feed(press(runtime, "ca", first.id))
+    await runtime.drain(30)
+    assert "assigned to 42" in api.sent("editMessageText")[-1].params["text"]
+
+
+async def test_processing_an_update_again_opens_no_second_case(
+    make_runtime: Factory, api: RecordingApi, database: Database
+) -> None:
+    store = Store(database)
+    runtime = await make_runtime()
+    update = f.comment(COMPLAINT, uid=222, message_id=120)
+    await runtime.feed(update)
+    await runtime.drain(30)
+    # As after a crash before the batch was saved: the same stored update, processed again.
+    await runtime.processor.process([(1, update)])
+    cases = await store.cases()
+    assert len(cases) == 1
+    kinds = [e.kind for e in await store.case_events(cases[0].id)]
+    assert kinds.count("opened") == 1 and kinds.count("acknowledged") == 1
+    pending = {j.key for j in await store.jobs(kind="case_sla")}
+    assert pending == {f"case:{cases[0].id}:sla:resolution:{s}" for s in ("warning", "breach")}
+    assert len(sent_to(api, f.GROUP)) == 1  # the replies planned again were never saved
+
+
+async def test_a_non_staff_reply_to_a_card_is_not_relayed_and_is_logged(
+    make_runtime: Factory, api: RecordingApi, database: Database
+) -> None:
+    store = Store(database)
+    runtime = await make_runtime()
+    case_id = await opened(runtime, store, uid=222)
+    await runtime.feed(
+        staff_reply("Je vous rembourse tout !", await card_id(store, case_id), uid=999)
+    )
+    await runtime.drain(30)
+    assert [p["text"] for p in sent_to(api, 222)] == []
+    assert len(sent_to(api, f.GROUP)) == 1  # only the bot's acknowledgement
+    refused = await events(database, "refused")
+    assert refused == [{"what": "case reply", "user_id": "999", "case_id": case_id}]
+
+
+async def test_sla_timers_survive_a_restart(
+    make_runtime: Factory, api: RecordingApi, clock: FakeClock, database: Database
+) -> None:
+    store = Store(database)
+    first = await make_runtime()
+    case_id = await opened(first, store)
+    await first.stop()
+    second = await make_runtime()
+    clock.now += 48 * 3600
+    await second.run_due_jobs()
+    await second.drain(30)
+    reminders = [p["text"] for p in sent_to(api, f.STAFF_CHAT) if f"Case #{case_id}:" in p["text"]]
+    # Both reminders were due while the bot was down: the late warning is skipped.
+    assert len(reminders) == 1 and "resolution SLA is breached" in reminders[0]

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from bot.classify.classifier import Classifier
-from bot.storage.store_cases import CaseRow
+from bot.storage.case_rows import CaseRow
 from tests.e2e.conftest import FAST_OUTBOX, STAFF, Bot, running_bot
 from tests.fakes.bot_api import FakeBotApi
 from tests.fakes.updates import JSON, channel_chat, group_chat, user

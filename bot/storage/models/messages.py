@@ -113,7 +113,11 @@ class OutboundMessage(IdMixin, CreatedMixin, Base):
     """
 
     __tablename__ = "outbound_messages"
-    __table_args__ = (CheckConstraint(one_of("status", OUTBOUND_STATUSES), name="status"),)
+    __table_args__ = (
+        CheckConstraint(one_of("status", OUTBOUND_STATUSES), name="status"),
+        # Which call made message N of a chat (a staff reply to a case card finds its case).
+        Index("ix_outbound_messages_platform_message", "platform_chat_id", "platform_message_id"),
+    )
 
     inbound_id: Mapped[int | None] = mapped_column(
         BigId, ForeignKey("inbound_messages.id", ondelete="SET NULL"), index=True

@@ -3,7 +3,8 @@
 Adds to ``cases`` where a case came from (the platform's chat and message, its idempotency
 key), the customer's platform id and private chat, language, topic (for spike alerts), text,
 the pending draft, details (extracted variables, the verdict), the take-over flag and the CSAT
-score; adds an idempotency key to ``case_events``.
+score; adds an idempotency key to ``case_events`` and an index to find the call that made a
+message (an agent's reply to a case card finds its case).
 
 Revision ID: 0004
 Revises: 0003
@@ -54,9 +55,15 @@ def upgrade() -> None:
     with op.batch_alter_table("case_events") as batch:
         batch.add_column(sa.Column("key", sa.String(200), nullable=True))
         batch.create_unique_constraint("uq_case_events_key", ["key"])
+    op.create_index(
+        "ix_outbound_messages_platform_message",
+        "outbound_messages",
+        ["platform_chat_id", "platform_message_id"],
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_outbound_messages_platform_message", table_name="outbound_messages")
     with op.batch_alter_table("case_events") as batch:
         batch.drop_constraint("uq_case_events_key", type_="unique")
         batch.drop_column("key")
