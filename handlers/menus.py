@@ -5,7 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from bot.config import Config
+from bot.telegram.features import feature_routers
 from bot.telegram.ports import BotApi
+from bot.telegram.routing import Dispatcher
+
+MAX_DESCRIPTION = 256  # Telegram's limit for a command's description
 
 # (command, description) per language; "" is the default for every other language.
 # Only commands the runtime handles are listed.
@@ -14,12 +18,19 @@ CUSTOMER_COMMANDS: dict[str, list[tuple[str, str]]] = {
     "fr": [("start", "Nous écrire"), ("forget", "Effacer mes données")],
     "ru": [("start", "Написать нам"), ("forget", "Удалить мои данные")],
 }
-STAFF_COMMANDS: list[tuple[str, str]] = [
-    ("cases", "Open cases"),
-    ("mycases", "My open cases"),
-    ("case", "A case and its history: /case N"),
-    ("handback", "Hand a case back to the bot: /handback N"),
-]
+
+
+MENU_ORDER = ("cases", "reports", "engagement")  # the daily work first
+
+
+def staff_commands() -> list[tuple[str, str]]:
+    """Every staff-chat command of the features' routers, with its help as description."""
+    routers = sorted(
+        feature_routers(),
+        key=lambda r: MENU_ORDER.index(r.name) if r.name in MENU_ORDER else len(MENU_ORDER),
+    )
+    helps = Dispatcher(routers).command_help("staff", staff=True)
+    return [(name, text[:MAX_DESCRIPTION]) for name, text in helps]
 
 
 def command_menus(config: Config) -> list[dict[str, Any]]:
@@ -33,10 +44,11 @@ def command_menus(config: Config) -> list[dict[str, Any]]:
         if language:
             params["language_code"] = language
         calls.append(params)
-    if config.telegram.staff_chat_id is not None and STAFF_COMMANDS:
+    staff = staff_commands()
+    if config.telegram.staff_chat_id is not None and staff:
         calls.append(
             {
-                "commands": [{"command": c, "description": d} for c, d in STAFF_COMMANDS],
+                "commands": [{"command": c, "description": d} for c, d in staff],
                 "scope": {"type": "chat", "chat_id": config.telegram.staff_chat_id},
             }
         )

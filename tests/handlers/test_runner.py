@@ -12,6 +12,8 @@ import aiohttp
 import pytest
 
 from bot.errors import ConfigError
+from bot.telegram.features import feature_routers
+from bot.telegram.routing import Dispatcher
 from handlers.runner import BotRunner
 from handlers.webhook import SECRET_HEADER
 from tests.fakes.bot_api import FakeBotApi
@@ -69,8 +71,8 @@ async def test_start_checks_rights_privacy_and_sets_menus(
     assert "chat -100999: cannot check the bot's rights there" in text
     menus = server.calls_to("setMyCommands")
     scopes = [(c.params["scope"]["type"], c.params.get("language_code")) for c in menus]
-    # Only implemented commands are advertised: /start and /forget for customers, the case
-    # commands in the staff chat.
+    # Only implemented commands are advertised: /start and /forget for customers, every
+    # staff command of the features' routers in the staff chat.
     assert scopes == [
         ("all_private_chats", None),
         ("all_private_chats", "fr"),
@@ -78,7 +80,10 @@ async def test_start_checks_rights_privacy_and_sets_menus(
         ("chat", None),
     ]
     names = [[c["command"] for c in call.params["commands"]] for call in menus]
-    assert names == [["start", "forget"]] * 3 + [["cases", "mycases", "case", "handback"]]
+    assert names[:3] == [["start", "forget"]] * 3
+    handled = Dispatcher(feature_routers()).commands
+    assert {"cases", "mycases", "case", "handback", "poll", "contest", "report"} <= set(names[3])
+    assert all(name in handled for name in names[3])
     assert menus[-1].params["scope"]["chat_id"] == STAFF["id"]
     assert all(not c.params.get("drop_pending_updates") for c in server.calls_to("deleteWebhook"))
     assert built[0].started and built[0].stopped and server.queue.dropped == 0
