@@ -46,7 +46,13 @@ def tag_links(text: str, base: str, config: ReportsConfig, content: str | None) 
     if not base:
         return text
     pattern = re.compile(re.escape(base) + r"[^\s<>\"'()]*")
-    return pattern.sub(lambda match: utm_url(match.group(0), config, content), text)
+
+    def tagged(match: re.Match[str]) -> str:
+        link = match.group(0)
+        url = link.rstrip(".,;:!?")  # the end of the sentence is not part of the link
+        return utm_url(url, config, content) + link[len(url) :]
+
+    return pattern.sub(tagged, text)
 
 
 def shop_base(ctx: Context) -> str:
