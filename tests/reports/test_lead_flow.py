@@ -164,3 +164,20 @@ async def test_weekly_report_goes_to_staff_and_is_armed_again(
     assert (armed.due_at - job.due_at).days == 7
     (done,) = await store.jobs(kind="weekly_report", status="done")
     assert done.key == job.key
+
+
+async def test_a_weekly_report_missed_while_stopped_is_sent_at_the_next_start(
+    make_runtime: Factory, api: RecordingApi, clock: FakeClock, database: Database
+) -> None:
+    first = await make_runtime()
+    store = Store(database)
+    (job,) = await store.jobs(kind="weekly_report")
+    await first.stop(timeout=0)
+    clock.now += job.due_at.timestamp() - clock.time() + 3 * 86400  # down over the due time
+    runtime = await make_runtime()
+    await runtime.run_due_jobs()
+    await runtime.drain(30)
+    assert sent_to(api, f.STAFF_CHAT)[-1]["text"].startswith("📊 Report week to")
+    (done,) = await store.jobs(kind="weekly_report", status="done")
+    (armed,) = await store.jobs(kind="weekly_report")
+    assert done.key == job.key and (armed.due_at - job.due_at).days == 7
