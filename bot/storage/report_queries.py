@@ -9,28 +9,20 @@ first message; for leads, the lead's).
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, distinct, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage import models as m
+from bot.storage.report_cases import SATISFIED, ReportFilter, case_rows
 
-SATISFIED = 4  # CSAT answers are 1-5; 4 and 5 are satisfied customers
-CSAT_KINDS = ("csat",)
+__all__ = ["SATISFIED", "ReportFilter", "report_data"]
+
 HAM_LABELS = ("ham", "not_spam")
 # What counts as taking part, per kind of engagement (draws and announcements do not).
 PARTAKING = {"poll": "vote", "quiz": "answer", "contest": "entry"}
-
-
-@dataclass(frozen=True)
-class ReportFilter:
-    start: datetime
-    end: datetime  # exclusive
-    chat_id: str | None = None
-    language: str | None = None
 
 
 def day(column: Any, backend: str) -> Any:
@@ -145,73 +137,6 @@ async def message_numbers(session: AsyncSession, flt: ReportFilter) -> dict[str,
             "false_positives_corrected": int(await session.scalar(corrections) or 0),
         },
     }
-
-
-def _cases(flt: ReportFilter, *columns: Any) -> Select[Any]:
-    query = (
-        select(*columns)
-        .select_from(m.Case)
-        .outerjoin(m.Verdict, m.Verdict.inbound_id == m.Case.first_message_id)
-        .where(m.Case.created_at >= flt.start, m.Case.created_at < flt.end)
-    )
-    if flt.chat_id is not None:
-        query = query.join(m.Chat, m.Chat.id == m.Case.chat_id).where(m.Chat.chat_id == flt.chat_id)
-    if flt.language is not None:
-        query = query.where(m.Verdict.language == flt.language)
-    return query
-
-
-async def case_rows(session: AsyncSession, flt: ReportFilter) -> list[dict[str, Any]]:
-    """One dict per case opened in the period, with its last CSAT score (or None)."""
-    columns = (
-        m.Case.id,
-        m.Case.category,
-        m.Case.status,
-        m.Case.created_at,
-        m.Case.first_response_at,
-        m.Case.resolved_at,
-        m.Case.first_response_due_at,
-        m.Case.resolution_due_at,
-        m.Verdict.sentiment,
-    )
-    cases: dict[int, dict[str, Any]] = {}
-    for row in await session.execute(_cases(flt, *columns).order_by(m.Case.id)):
-        cases.setdefault(row[0], dict(zip(CASE_KEYS, row, strict=True)) | {"csat": None})
-    ids = _cases(flt, m.Case.id).scalar_subquery()
-    csat = (
-        select(m.CaseEvent.case_id, m.CaseEvent.payload)
-        .where(m.CaseEvent.kind.in_(CSAT_KINDS), m.CaseEvent.case_id.in_(ids))
-        .order_by(m.CaseEvent.id)
-    )
-    for case_id, payload in await session.execute(csat):
-        score = csat_score(payload)
-        if score is not None and case_id in cases:
-            cases[case_id]["csat"] = score
-    return list(cases.values())
-
-
-CASE_KEYS = (
-    "id",
-    "category",
-    "status",
-    "created_at",
-    "first_response_at",
-    "resolved_at",
-    "first_response_due_at",
-    "resolution_due_at",
-    "sentiment",
-)
-
-
-def csat_score(payload: Any) -> float | None:
-    """The 1-5 score of a CSAT case event (``{"score": 5}``), or None."""
-    if not isinstance(payload, dict):
-        return None
-    for key in ("score", "rating", "value"):
-        value = payload.get(key)
-        if isinstance(value, int | float) and not isinstance(value, bool) and 1 <= value <= 5:
-            return float(value)
-    return None
 
 
 async def lead_numbers(session: AsyncSession, flt: ReportFilter) -> dict[str, Any]:
