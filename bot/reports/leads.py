@@ -119,7 +119,7 @@ async def lead_from_outcome(ctx: Context, triaged: Triaged) -> Reaction | None:
             reaction.add(notice)
     asks = private and not business and config.ask_contact and bool(message.user_id)
     asks = asks and not ctx.config.triage.shadow_mode  # shadow mode sends nothing to customers
-    if asks and not await ctx.store.contact_has_phone(message.platform, message.user_id or ""):
+    if asks and await ctx.store.may_ask_contact(message.platform, message.user_id or ""):
         reaction.add(contact_request(ctx, message.chat_id, message.user_id or "", verdict.language))
     return reaction
 

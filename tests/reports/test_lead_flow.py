@@ -181,3 +181,21 @@ async def test_a_weekly_report_missed_while_stopped_is_sent_at_the_next_start(
     (done,) = await store.jobs(kind="weekly_report", status="done")
     (armed,) = await store.jobs(kind="weekly_report")
     assert done.key == job.key and (armed.due_at - job.due_at).days == 7
+
+
+async def test_a_forgotten_customer_is_not_asked_for_a_phone_again(
+    make_runtime: Factory, api: RecordingApi, database: Database
+) -> None:
+    runtime = await make_runtime()
+    store = Store(database)
+    await store.upsert_contact("telegram", "111", "lea", "Léa")
+    assert await store.forget_contact("telegram", "111")
+    await runtime.feed(f.private_message("Je veux acheter le sérum, c'est combien ?", uid=111))
+    await runtime.drain(30)
+    (lead,) = await store.leads()
+    assert lead.erased and lead.username is None and lead.first_name is None
+    assert not [p for p in sent_to(api, 111) if "keyboard" in p.get("reply_markup", {})]
+    # A number shared anyway is not kept.
+    await runtime.feed(contact_update(111, "+33611223344"))
+    await runtime.drain(30)
+    assert (await store.lead(lead.id)).phone is None  # type: ignore[union-attr]
