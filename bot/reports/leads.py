@@ -46,7 +46,13 @@ def tag_links(text: str, base: str, config: ReportsConfig, content: str | None) 
     if not base:
         return text
     pattern = re.compile(re.escape(base) + r"[^\s<>\"'()]*")
-    return pattern.sub(lambda match: utm_url(match.group(0), config, content), text)
+
+    def tagged(match: re.Match[str]) -> str:
+        link = match.group(0)
+        url = link.rstrip(".,;:!?")  # the end of the sentence is not part of the link
+        return utm_url(url, config, content) + link[len(url) :]
+
+    return pattern.sub(tagged, text)
 
 
 def shop_base(ctx: Context) -> str:
@@ -112,7 +118,8 @@ async def lead_from_outcome(ctx: Context, triaged: Triaged) -> Reaction | None:
         if notice is not None:
             reaction.add(notice)
     asks = private and not business and config.ask_contact and bool(message.user_id)
-    if asks and not await ctx.store.contact_has_phone(message.platform, message.user_id or ""):
+    asks = asks and not ctx.config.triage.shadow_mode  # shadow mode sends nothing to customers
+    if asks and await ctx.store.may_ask_contact(message.platform, message.user_id or ""):
         reaction.add(contact_request(ctx, message.chat_id, message.user_id or "", verdict.language))
     return reaction
 

@@ -8,29 +8,21 @@ first message; for leads, the lead's).
 
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass
-from datetime import date, datetime
+from collections import Counter, defaultdict
+from datetime import date
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, distinct, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage import models as m
+from bot.storage.report_cases import SATISFIED, ReportFilter, case_rows
 
-SATISFIED = 4  # CSAT answers are 1-5; 4 and 5 are satisfied customers
-CSAT_KINDS = ("csat",)
+__all__ = ["SATISFIED", "ReportFilter", "report_data"]
+
 HAM_LABELS = ("ham", "not_spam")
 # What counts as taking part, per kind of engagement (draws and announcements do not).
 PARTAKING = {"poll": "vote", "quiz": "answer", "contest": "entry"}
-
-
-@dataclass(frozen=True)
-class ReportFilter:
-    start: datetime
-    end: datetime  # exclusive
-    chat_id: str | None = None
-    language: str | None = None
 
 
 def day(column: Any, backend: str) -> Any:
@@ -71,57 +63,52 @@ async def _pairs(session: AsyncSession, query: Select[Any]) -> dict[str, int]:
 
 
 async def message_numbers(session: AsyncSession, flt: ReportFilter) -> dict[str, Any]:
+    """Three passes over the period's messages: one grouped by day, category, sentiment and
+    language; one for complaints by product and topic; one for questions and spam."""
     backend = session.get_bind().dialect.name
     count = func.count(m.Verdict.id)
-    by_category = await _pairs(
-        session, _messages(flt, m.Verdict.category, count).group_by(m.Verdict.category)
-    )
-    by_sentiment = await _pairs(
-        session, _messages(flt, m.Verdict.sentiment, count).group_by(m.Verdict.sentiment)
-    )
-    by_language = await _pairs(
-        session, _messages(flt, m.Verdict.language, count).group_by(m.Verdict.language)
-    )
     bucket = day(m.InboundMessage.received_at, backend)
-    daily: dict[str, dict[str, int]] = defaultdict(dict)
-    for d, category, n in await session.execute(
-        _messages(flt, bucket, m.Verdict.category, count).group_by(bucket, m.Verdict.category)
-    ):
-        daily[_day_key(d)][str(category)] = int(n)
-    sentiment_daily: dict[str, dict[str, int]] = defaultdict(dict)
-    for d, sentiment, n in await session.execute(
-        _messages(flt, bucket, m.Verdict.sentiment, count).group_by(bucket, m.Verdict.sentiment)
-    ):
-        sentiment_daily[_day_key(d)][str(sentiment)] = int(n)
-    complaint = m.Verdict.category == "complaint"
+    keys = (m.Verdict.category, m.Verdict.sentiment, m.Verdict.language)
+    by_category: Counter[str] = Counter()
+    by_sentiment: Counter[str] = Counter()
+    by_language: Counter[str] = Counter()
+    daily: dict[str, Counter[str]] = defaultdict(Counter)
+    sentiment_daily: dict[str, Counter[str]] = defaultdict(Counter)
+    grouped = _messages(flt, bucket, *keys, count).group_by(bucket, *keys)
+    for d, category, sentiment, language, n in await session.execute(grouped):
+        key, n = _day_key(d), int(n)
+        by_category[category] += n
+        by_sentiment[sentiment] += n
+        by_language[language] += n
+        daily[key][category] += n
+        sentiment_daily[key][sentiment] += n
     product = func.coalesce(m.Verdict.variables["product"].as_string(), "unspecified")
     topic = func.coalesce(m.Verdict.variables["topic"].as_string(), m.Verdict.faq_id, "unspecified")
-    by_product = await _pairs(
-        session, _messages(flt, product, count).where(complaint).group_by(product)
-    )
-    by_topic = await _pairs(session, _messages(flt, topic, count).where(complaint).group_by(topic))
-    question = m.Verdict.category == "question"
+    by_product: Counter[str] = Counter()
+    by_topic: Counter[str] = Counter()
+    complaints = _messages(flt, product, topic, count).where(m.Verdict.category == "complaint")
+    for name, subject, n in await session.execute(complaints.group_by(product, topic)):
+        by_product[str(name)] += int(n)
+        by_topic[str(subject)] += int(n)
     human = exists().where(
         m.Case.first_message_id == m.Verdict.inbound_id, m.Case.first_response_at.is_not(None)
     )
-    bot_reply = _outbound("reply")
-    questions = (
-        await session.execute(
-            _messages(
-                flt,
-                count,
-                func.count(m.Verdict.id).filter(bot_reply),
-                func.count(m.Verdict.id).filter(human),
-                func.count(m.Verdict.id).filter(and_(~bot_reply, ~human)),
-            ).where(question)
-        )
-    ).one()
-    spam = m.Verdict.category == "spam"
-    spam_row = (
-        await session.execute(
-            _messages(flt, count, func.count(m.Verdict.id).filter(_outbound("delete"))).where(spam)
-        )
-    ).one()
+    bot_reply, deleted = _outbound("reply"), _outbound("delete")
+    answered = _messages(
+        flt,
+        m.Verdict.category,
+        count,
+        count.filter(bot_reply),
+        count.filter(human),
+        count.filter(and_(~bot_reply, ~human)),
+        count.filter(deleted),
+    ).where(m.Verdict.category.in_(("question", "spam")))
+    found = {
+        row[0]: [int(v) for v in row[1:]]
+        for row in await session.execute(answered.group_by(m.Verdict.category))
+    }
+    questions = found.get("question", [0] * 5)
+    spam = found.get("spam", [0] * 5)
     corrections = select(func.count(m.Correction.id)).where(
         m.Correction.label.in_(HAM_LABELS),
         m.Correction.created_at >= flt.start,
@@ -131,92 +118,25 @@ async def message_numbers(session: AsyncSession, flt: ReportFilter) -> dict[str,
         corrections = corrections.where(m.Correction.language == flt.language)
     return {
         "total": sum(by_category.values()),
-        "by_category": by_category,
-        "by_sentiment": by_sentiment,
-        "by_language": by_language,
-        "daily": {k: daily[k] for k in sorted(daily)},
-        "sentiment_daily": {k: sentiment_daily[k] for k in sorted(sentiment_daily)},
-        "complaints_by_product": by_product,
-        "complaints_by_topic": by_topic,
+        "by_category": dict(by_category),
+        "by_sentiment": dict(by_sentiment),
+        "by_language": dict(by_language),
+        "daily": {k: dict(daily[k]) for k in sorted(daily)},
+        "sentiment_daily": {k: dict(sentiment_daily[k]) for k in sorted(sentiment_daily)},
+        "complaints_by_product": dict(by_product),
+        "complaints_by_topic": dict(by_topic),
         "questions": {
-            "total": int(questions[0]),
-            "answered_by_bot": int(questions[1]),
-            "answered_by_humans": int(questions[2]),
-            "unanswered": int(questions[3]),
+            "total": questions[0],
+            "answered_by_bot": questions[1],
+            "answered_by_humans": questions[2],
+            "unanswered": questions[3],
         },
         "spam": {
-            "detected": int(spam_row[0]),
-            "removed": int(spam_row[1]),
+            "detected": spam[0],
+            "removed": spam[4],
             "false_positives_corrected": int(await session.scalar(corrections) or 0),
         },
     }
-
-
-def _cases(flt: ReportFilter, *columns: Any) -> Select[Any]:
-    query = (
-        select(*columns)
-        .select_from(m.Case)
-        .outerjoin(m.Verdict, m.Verdict.inbound_id == m.Case.first_message_id)
-        .where(m.Case.created_at >= flt.start, m.Case.created_at < flt.end)
-    )
-    if flt.chat_id is not None:
-        query = query.join(m.Chat, m.Chat.id == m.Case.chat_id).where(m.Chat.chat_id == flt.chat_id)
-    if flt.language is not None:
-        query = query.where(m.Verdict.language == flt.language)
-    return query
-
-
-async def case_rows(session: AsyncSession, flt: ReportFilter) -> list[dict[str, Any]]:
-    """One dict per case opened in the period, with its last CSAT score (or None)."""
-    columns = (
-        m.Case.id,
-        m.Case.category,
-        m.Case.status,
-        m.Case.created_at,
-        m.Case.first_response_at,
-        m.Case.resolved_at,
-        m.Case.first_response_due_at,
-        m.Case.resolution_due_at,
-        m.Verdict.sentiment,
-    )
-    cases: dict[int, dict[str, Any]] = {}
-    for row in await session.execute(_cases(flt, *columns).order_by(m.Case.id)):
-        cases.setdefault(row[0], dict(zip(CASE_KEYS, row, strict=True)) | {"csat": None})
-    ids = _cases(flt, m.Case.id).scalar_subquery()
-    csat = (
-        select(m.CaseEvent.case_id, m.CaseEvent.payload)
-        .where(m.CaseEvent.kind.in_(CSAT_KINDS), m.CaseEvent.case_id.in_(ids))
-        .order_by(m.CaseEvent.id)
-    )
-    for case_id, payload in await session.execute(csat):
-        score = csat_score(payload)
-        if score is not None and case_id in cases:
-            cases[case_id]["csat"] = score
-    return list(cases.values())
-
-
-CASE_KEYS = (
-    "id",
-    "category",
-    "status",
-    "created_at",
-    "first_response_at",
-    "resolved_at",
-    "first_response_due_at",
-    "resolution_due_at",
-    "sentiment",
-)
-
-
-def csat_score(payload: Any) -> float | None:
-    """The 1-5 score of a CSAT case event (``{"score": 5}``), or None."""
-    if not isinstance(payload, dict):
-        return None
-    for key in ("score", "rating", "value"):
-        value = payload.get(key)
-        if isinstance(value, int | float) and not isinstance(value, bool) and 1 <= value <= 5:
-            return float(value)
-    return None
 
 
 async def lead_numbers(session: AsyncSession, flt: ReportFilter) -> dict[str, Any]:

@@ -163,17 +163,18 @@ class ReportStore(PeopleStore):
             lead.consent, lead.consent_at = True, at
             return lead.id
 
-    async def contact_has_phone(self, platform: str, user_id: str) -> bool:
-        """Whether a lead of this user already holds a shared phone number."""
-        query = (
+    async def may_ask_contact(self, platform: str, user_id: str) -> bool:
+        """Whether to ask this user for their phone: not when a lead of theirs already holds
+        one, nor when they asked to be forgotten."""
+        known = (
             select(m.Lead.id)
             .join(m.Contact, m.Lead.contact_id == m.Contact.id)
             .where(m.Contact.platform == platform, m.Contact.user_id == str(user_id))
-            .where(m.Lead.phone.is_not(None))
+            .where((m.Lead.phone.is_not(None)) | (m.Contact.erased.is_(True)))
             .limit(1)
         )
         async with self.db.session("looking up a lead's phone") as session:
-            return (await session.scalar(query)) is not None
+            return (await session.scalar(known)) is None
 
     async def leads(self, flt: ReportFilter | None = None) -> list[LeadRow]:
         """The leads created in the filter's period (chat, language), oldest first."""

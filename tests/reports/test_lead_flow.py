@@ -45,7 +45,7 @@ async def test_a_public_lead_is_recorded_once_with_its_source_and_a_utm_link(
     (reply,) = sent_to(api, f.GROUP)
     links = [w for w in reply["text"].split() if "maison-solene.fr/boutique" in w]
     assert links, reply["text"]
-    query = parse_qs(urlsplit(links[0].rstrip(".,")).query)
+    query = parse_qs(urlsplit(links[0].rstrip(".,")).query)  # the word may end the sentence
     assert query["utm_source"] == ["telegram"] and query["utm_medium"] == ["community"]
     assert query["utm_campaign"] == ["community"] and query["utm_content"] == ["post-100"]
     (card,) = sent_to(api, f.STAFF_CHAT)
@@ -164,3 +164,38 @@ async def test_weekly_report_goes_to_staff_and_is_armed_again(
     assert (armed.due_at - job.due_at).days == 7
     (done,) = await store.jobs(kind="weekly_report", status="done")
     assert done.key == job.key
+
+
+async def test_a_weekly_report_missed_while_stopped_is_sent_at_the_next_start(
+    make_runtime: Factory, api: RecordingApi, clock: FakeClock, database: Database
+) -> None:
+    first = await make_runtime()
+    store = Store(database)
+    (job,) = await store.jobs(kind="weekly_report")
+    await first.stop(timeout=0)
+    clock.now += job.due_at.timestamp() - clock.time() + 3 * 86400  # down over the due time
+    runtime = await make_runtime()
+    await runtime.run_due_jobs()
+    await runtime.drain(30)
+    assert sent_to(api, f.STAFF_CHAT)[-1]["text"].startswith("📊 Report week to")
+    (done,) = await store.jobs(kind="weekly_report", status="done")
+    (armed,) = await store.jobs(kind="weekly_report")
+    assert done.key == job.key and (armed.due_at - job.due_at).days == 7
+
+
+async def test_a_forgotten_customer_is_not_asked_for_a_phone_again(
+    make_runtime: Factory, api: RecordingApi, database: Database
+) -> None:
+    runtime = await make_runtime()
+    store = Store(database)
+    await store.upsert_contact("telegram", "111", "lea", "Léa")
+    assert await store.forget_contact("telegram", "111")
+    await runtime.feed(f.private_message("Je veux acheter le sérum, c'est combien ?", uid=111))
+    await runtime.drain(30)
+    (lead,) = await store.leads()
+    assert lead.erased and lead.username is None and lead.first_name is None
+    assert not [p for p in sent_to(api, 111) if "keyboard" in p.get("reply_markup", {})]
+    # A number shared anyway is not kept.
+    await runtime.feed(contact_update(111, "+33611223344"))
+    await runtime.drain(30)
+    assert (await store.lead(lead.id)).phone is None  # type: ignore[union-attr]
