@@ -186,7 +186,7 @@ async def fill(store: Store, events: int, months: int, seed: int = 1) -> dict[st
                 events_rows = [
                     {
                         "case_id": cid,
-                        "kind": "csat",
+                        "kind": "csat_answered",
                         "payload": {"score": rng.randint(1, 5)},
                         "created_at": END,
                     }

@@ -158,6 +158,7 @@ async def forget(ctx: Context, cmd: Command) -> Reaction:
     user = cmd.user_id
     known = await ctx.store.forget_contact(PLATFORM, user)
     case_ids = await ctx.store.forget_customer(PLATFORM, user)
+    await ctx.store.scrub_erased_leads()  # their leads' phone and name too
     for case_id in case_ids:
         await ctx.store.cancel_jobs(prefix=f"case:{case_id}:")
         case = await ctx.store.case(case_id)

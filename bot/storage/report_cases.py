@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.storage import models as m
 
 SATISFIED = 4  # CSAT answers are 1-5; 4 and 5 are satisfied customers
-CSAT_KINDS = ("csat",)
+CSAT_KINDS = ("csat_answered",)  # recorded by bot.cases.customer (score 1-5)
 
 
 @dataclass(frozen=True)

@@ -224,7 +224,9 @@ async def _cases(store: Store, month: Month, rng: random.Random) -> None:
                 scores = [rng.randint(1, 5)] + ([rng.randint(1, 5)] if rng.random() < 0.1 else [])
                 rec.csat = scores
                 for score in scores:  # a customer may answer twice: the last answer counts
-                    session.add(m.CaseEvent(case_id=case.id, kind="csat", payload={"score": score}))
+                    session.add(
+                        m.CaseEvent(case_id=case.id, kind="csat_answered", payload={"score": score})
+                    )
             session.add(m.CaseEvent(case_id=case.id, kind="opened", payload={}))
             month.cases.append(rec)
 

@@ -90,6 +90,10 @@ async def test_in_private_the_consent_text_comes_with_the_contact_button(
     await runtime.drain(30)
     assert len(await store.leads()) == 2
     assert len([p for p in sent_to(api, 111) if "keyboard" in p.get("reply_markup", {})]) == 1
+    # /forget erases the number and the name the leads kept.
+    await runtime.feed(f.private_message("/forget", uid=111, message_id=7))
+    await runtime.drain(30)
+    assert all(x.phone is None and x.contact_name is None for x in await store.leads())
 
 
 async def test_staff_change_a_lead_status_with_the_command_and_the_buttons(
