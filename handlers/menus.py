@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from bot.config import Config
+from bot.telegram.dispatch import Dispatcher
 from bot.telegram.features import feature_routers
 from bot.telegram.ports import BotApi
-from bot.telegram.routing import Dispatcher
 
 MAX_DESCRIPTION = 256  # Telegram's limit for a command's description
 

@@ -18,6 +18,7 @@ from bot.pipeline import Outcome, Pipeline
 from bot.storage import Store
 from bot.storage.store_jobs import JobResult
 from bot.storage.store_runtime import ProcessedUpdate, StrikeRecord
+from bot.telegram.dispatch import Dispatcher
 from bot.telegram.effects import Effect, staff_card
 from bot.telegram.members import MemberTracker
 from bot.telegram.moderation import Moderator
@@ -26,7 +27,6 @@ from bot.telegram.reactions import Planned, plan_outcome
 from bot.telegram.routing import (
     Command,
     Context,
-    Dispatcher,
     Identity,
     Reaction,
     StaffMessage,

@@ -36,6 +36,7 @@ from bot.storage import Database, Store
 from bot.storage.store_runtime import ProcessedUpdate
 from bot.telegram.batching import Batcher
 from bot.telegram.clock import SystemClock
+from bot.telegram.dispatch import Dispatcher
 from bot.telegram.effects import DEEP_LINK_MARK, Effect
 from bot.telegram.features import feature_routers
 from bot.telegram.members import MemberTracker
@@ -44,7 +45,7 @@ from bot.telegram.outbox import Outbox
 from bot.telegram.playbook_policy import moderation_policy
 from bot.telegram.ports import BotApi, Clock
 from bot.telegram.processing import Processor
-from bot.telegram.routing import Dispatcher, Identity, Router
+from bot.telegram.routing import Identity, Router
 from bot.telegram.updates import PLATFORM
 
 log = logging.getLogger("cmbot.telegram")

@@ -12,8 +12,8 @@ from bot.app import build_classifier
 from bot.classify.classifier import Classifier
 from bot.config import Config
 from bot.storage import Store
-from bot.telegram.routing import sign
 from bot.telegram.runtime import TelegramRuntime
+from bot.telegram.signing import sign
 from tests.conftest import PLAYBOOKS
 from tests.storage.conftest import backend, database, database_url  # noqa: F401  fixtures
 from tests.telegram import fakes as f

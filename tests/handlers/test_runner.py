@@ -12,8 +12,8 @@ import aiohttp
 import pytest
 
 from bot.errors import ConfigError
+from bot.telegram.dispatch import Dispatcher
 from bot.telegram.features import feature_routers
-from bot.telegram.routing import Dispatcher
 from handlers.runner import BotRunner
 from handlers.webhook import SECRET_HEADER
 from tests.fakes.bot_api import FakeBotApi

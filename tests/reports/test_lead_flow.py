@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from bot.storage import Database, Store
 from bot.telegram.effects import FILE_MARK
-from bot.telegram.routing import sign
+from bot.telegram.signing import sign
 from tests.telegram import fakes as f
 from tests.telegram.conftest import Factory
 from tests.telegram.fakes import FakeClock, RecordingApi

@@ -21,10 +21,9 @@ from bot.telegram.routing import (
     Router,
     StaffMessage,
     Triaged,
-    sign,
-    verify,
 )
 from bot.telegram.runtime import TelegramRuntime, build_runtime
+from bot.telegram.signing import sign, verify
 from bot.telegram.updates import ParsedUpdate
 from tests.storage.conftest import backend, database, database_url  # noqa: F401  fixtures
 from tests.telegram import fakes as f
