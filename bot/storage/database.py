@@ -44,16 +44,24 @@ from bot.storage.urls import display_url, ensure_sqlite_folder, is_memory_sqlite
 
 T = TypeVar("T")
 SQLITE_BUSY_TIMEOUT_MS = 5000
+# A migration holds the write lock for its whole transaction (every revision in one go), so a
+# second process upgrading at the same time waits for it longer than an ordinary writer would.
+SQLITE_MIGRATION_BUSY_TIMEOUT_MS = 120_000
 
 
-def _sqlite_hooks(engine: AsyncEngine | Engine, *, foreign_keys: bool) -> None:
+def _sqlite_hooks(
+    engine: AsyncEngine | Engine,
+    *,
+    foreign_keys: bool,
+    busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS,
+) -> None:
     """Install the SQLite pragmas and SQLAlchemy-controlled ``BEGIN`` on ``engine``."""
 
     def on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None  # the driver must not emit BEGIN itself
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cursor.execute("PRAGMA journal_mode=WAL")
         # In WAL mode, NORMAL survives a killed process (only an OS crash or a power cut can
         # lose the last commits) and saves an fsync per commit.
@@ -111,7 +119,13 @@ class Database:
             kwargs["pool_pre_ping"] = self.backend == "postgresql"
         engine = create_async_engine(self._url, **kwargs)
         if self.backend == "sqlite":
-            _sqlite_hooks(engine, foreign_keys=not for_migrations)
+            _sqlite_hooks(
+                engine,
+                foreign_keys=not for_migrations,
+                busy_timeout_ms=(
+                    SQLITE_MIGRATION_BUSY_TIMEOUT_MS if for_migrations else SQLITE_BUSY_TIMEOUT_MS
+                ),
+            )
         return engine
 
     @asynccontextmanager

@@ -47,6 +47,12 @@ def translate(
     ``doing`` says what cmbot was doing, e.g. ``"recording an inbound message"``.
     """
     reason = reason_of(exc)
+    if "database is locked" in reason:
+        return StorageError(
+            f"database {database!r} stayed locked while {doing}: another process (or a "
+            "migration) held SQLite's write lock for too long; try again, and run one cmbot "
+            "per SQLite file (use PostgreSQL for several processes)"
+        )
     if is_connection_failure(exc):
         fix = CONNECT_FIX
         if "does not exist" in reason and "database" in reason:

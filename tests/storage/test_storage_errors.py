@@ -73,3 +73,21 @@ async def test_missing_postgres_database_says_to_create_it(database_url: str) ->
         assert PASSWORD not in str(caught.value)
     finally:
         await db.dispose()
+
+
+async def test_a_write_lock_held_too_long_is_explained(tmp_path: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / "locked.db"
+    db = Database(f"sqlite:///{path}")
+    await db.upgrade()
+    holder = sqlite3.connect(path, isolation_level=None, timeout=0)
+    holder.execute("BEGIN IMMEDIATE")  # another process writing for a long time
+    try:
+        store = Store(db)  # waits for the busy timeout (5 s), then explains
+        with pytest.raises(StorageError, match="stayed locked while recording a 'x' event"):
+            await store.record_event("x", {})
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+        await db.dispose()
