@@ -20,6 +20,32 @@ from bot.storage.case_rows import CaseRow, NewCase
 from bot.telegram.routing import Context, Reaction, Triaged
 from bot.telegram.updates import PLATFORM
 
+MEMO, SEEN = "cases.for_message", "cases.seen_users"
+
+
+async def before_outcomes(ctx: Context, outcomes: list[Outcome]) -> None:
+    """Read the cases every message of the batch needs in one round trip."""
+    wanted = [
+        (service.message_key(m.chat_id, m.message_id), m.user_id)
+        for m in (o.message for o in outcomes)
+        if m.user_id and m.chat_id and m.message_id
+    ]
+    ctx.memo[MEMO] = await ctx.store.cases_for_messages(wanted, PLATFORM, (RESOLVED,))
+
+
+async def _cases_for(
+    ctx: Context, key: str, user_id: str
+) -> tuple[CaseRow | None, CaseRow | None, CaseRow | None]:
+    """The message's own case, the customer's open one and their resolved one: from the batch's
+    read, unless an earlier message of the same customer in this batch may have changed them."""
+    seen: set[str] = ctx.memo.setdefault(SEEN, set())
+    found = ctx.memo.get(MEMO, {}).get(key)
+    fresh = user_id not in seen
+    seen.add(user_id)
+    if found is not None and fresh:
+        return found
+    return await ctx.store.cases_for_message(key, PLATFORM, user_id, (RESOLVED,))
+
 
 async def on_outcome(ctx: Context, triaged: Triaged) -> Reaction | None:
     outcome = triaged.outcome
@@ -29,13 +55,13 @@ async def on_outcome(ctx: Context, triaged: Triaged) -> Reaction | None:
     if decision.action == Action.MODERATE:
         return None
     key = service.message_key(message.chat_id, message.message_id)
-    if await ctx.store.case_by_key(key) is not None:
+    own, current, resolved = await _cases_for(ctx, key, message.user_id)
+    if own is not None:
         if triaged.parsed.edited:
             return None  # an edit of a message that already has its case
         return await _open(ctx, triaged, key)  # processed again: the same case and effects
-    current = await ctx.store.open_case_of(PLATFORM, message.user_id)
     if current is None and message.kind == MessageKind.DM:
-        current = await _resolved_case(ctx, message.user_id)
+        current = resolved  # a resolved (not yet closed) case: writing again may reopen it
     if current is not None and current.taken_over:
         return await followups.handed_over(ctx, triaged, current, key)
     if current is not None and current.status == RESOLVED and not decision.escalate:
@@ -49,11 +75,6 @@ async def on_outcome(ctx: Context, triaged: Triaged) -> Reaction | None:
     if decision.escalate or policy.open:
         return await _open(ctx, triaged, key)
     return None
-
-
-async def _resolved_case(ctx: Context, user_id: str) -> CaseRow | None:
-    """A resolved (not yet closed) case of this customer: writing again reopens it."""
-    return await ctx.store.open_case_of(PLATFORM, user_id, (RESOLVED,))
 
 
 def _details(outcome: Outcome) -> dict[str, object]:

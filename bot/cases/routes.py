@@ -7,6 +7,7 @@ from bot.telegram.routing import Router
 
 router = Router("cases")
 
+router.before_outcomes(opening.before_outcomes)
 router.on_outcome(opening.on_outcome)
 router.on_staff_message(relay.on_staff_message)
 

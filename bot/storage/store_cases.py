@@ -14,7 +14,7 @@ from dataclasses import fields
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, case, func, select, update
+from sqlalchemy import Connection, Table, bindparam, case, func, select, update
 
 from bot.storage import models as m
 from bot.storage.case_rows import OPEN_STATUSES, CaseEventRow, CaseRow, NewCase
@@ -52,6 +52,61 @@ class CaseStore(OutboundStore):
 
     async def case_by_key(self, key: str) -> CaseRow | None:
         return await self._one(select(CASES).where(CASES.c.key == key))
+
+    async def cases_for_message(
+        self, key: str, platform: str, user_id: str, resolved: Sequence[str]
+    ) -> tuple[CaseRow | None, CaseRow | None, CaseRow | None]:
+        """For a new message: the case opened for it already (``key``), the customer's newest
+        open case, and their newest case in ``resolved``; one round trip for the three."""
+
+        def work(connection: Connection) -> tuple[Any, Any, Any]:
+            def newest(statuses: Sequence[str]) -> Any:
+                values = {"platform": platform, "user": str(user_id), "statuses": list(statuses)}
+                return connection.execute(_NEWEST_CASE, values).mappings().first()
+
+            own = connection.execute(_CASE_BY_KEY, {"key": key}).mappings().first()
+            return own, newest(OPEN_STATUSES), newest(resolved)
+
+        rows = await self.db.run_read(work, "reading a customer's cases")
+        own, current, done = (None if row is None else _case(row) for row in rows)
+        return own, current, done
+
+    async def cases_for_messages(
+        self, wanted: Sequence[tuple[str, str]], platform: str, resolved: Sequence[str]
+    ) -> dict[str, tuple[CaseRow | None, CaseRow | None, CaseRow | None]]:
+        """:meth:`cases_for_message` for a whole batch of ``(key, user id)``, by key, in one
+        round trip."""
+        if not wanted:
+            return {}
+        keys = [k for k, _ in wanted]
+        users = sorted({str(u) for _, u in wanted})
+        statuses = [*OPEN_STATUSES, *resolved]
+
+        def work(connection: Connection) -> tuple[list[Any], list[Any]]:
+            own = connection.execute(select(CASES).where(CASES.c.key.in_(keys))).mappings()
+            theirs = connection.execute(
+                select(CASES)
+                .where(
+                    CASES.c.platform == platform,
+                    CASES.c.platform_user_id.in_(users),
+                    CASES.c.status.in_(statuses),
+                )
+                .order_by(CASES.c.id)
+            ).mappings()
+            return list(own), list(theirs)
+
+        own_rows, their_rows = await self.db.run_read(work, "reading the customers' cases")
+        by_key = {row["key"]: _case(row) for row in own_rows}
+        current: dict[str, CaseRow] = {}
+        done: dict[str, CaseRow] = {}
+        for row in their_rows:  # oldest first: the newest of each kind wins
+            case = _case(row)
+            target = current if case.status in OPEN_STATUSES else done
+            target[case.platform_user_id or ""] = case
+        return {
+            key: (by_key.get(key), current.get(str(user)), done.get(str(user)))
+            for key, user in wanted
+        }
 
     async def open_case_of(
         self, platform: str, user_id: str, statuses: Sequence[str] = OPEN_STATUSES
@@ -234,9 +289,24 @@ class CaseStore(OutboundStore):
         return ids
 
     async def _one(self, query: Any) -> CaseRow | None:
-        async with self.db.session("reading a case") as session:
-            row = (await session.execute(query)).mappings().first()
+        row = await self.db.run_read(
+            lambda connection: connection.execute(query).mappings().first(), "reading a case"
+        )
         return None if row is None else _case(row)
+
+
+# Built once: this runs for every triaged message.
+_CASE_BY_KEY = select(CASES).where(CASES.c.key == bindparam("key"))
+_NEWEST_CASE = (
+    select(CASES)
+    .where(
+        CASES.c.platform == bindparam("platform"),
+        CASES.c.platform_user_id == bindparam("user"),
+        CASES.c.status.in_(bindparam("statuses", expanding=True)),
+    )
+    .order_by(CASES.c.id.desc())
+    .limit(1)
+)
 
 
 def _case(row: Any) -> CaseRow:

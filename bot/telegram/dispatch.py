@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 
+from bot.pipeline import Outcome
 from bot.storage.store_jobs import Job
 from bot.telegram.effects import answer_callback, send_text
 from bot.telegram.reactions import Planned
@@ -107,6 +108,11 @@ class Dispatcher:
         if handler is None:
             raise LookupError(f"no handler for scheduled job kind {job.kind!r}")
         return await handler(ctx, job)
+
+    async def before_outcomes(self, ctx: Context, outcomes: list[Outcome]) -> None:
+        for router in self.routers:
+            for hook in router.batch_hooks:
+                await hook(ctx, outcomes)
 
     async def outcome(self, ctx: Context, triaged: Triaged) -> Reaction:
         out = Reaction()

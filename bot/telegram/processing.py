@@ -174,6 +174,7 @@ class Processor:
         if not messages:
             return
         outcomes = await self.pipeline.handle_many(messages)
+        await self.dispatcher.before_outcomes(hctx, outcomes)
         tally: dict[tuple[str, str], int] = {}
         for work, outcome in zip(todo, outcomes, strict=True):
             assert work.parsed is not None

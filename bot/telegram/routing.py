@@ -101,6 +101,8 @@ class Context:
     identity: Identity
     secret: bytes
     now: float
+    # What a feature read once for a whole batch (see :meth:`Router.before_outcomes`).
+    memo: dict[str, Any] = field(default_factory=dict)
 
     @property
     def playbooks(self) -> PlaybookSet:
@@ -206,6 +208,7 @@ OutcomeHook = Callable[[Context, Triaged], Awaitable[Reaction | None]]
 StaffHook = Callable[[Context, StaffMessage], Awaitable[Reaction | None]]
 UpdateHook = Callable[[Context, ParsedUpdate], Awaitable[Reaction | None]]
 StartHook = Callable[[Context], Awaitable[None]]
+BatchHook = Callable[[Context, list[Outcome]], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -233,6 +236,7 @@ class Router:
         self.callbacks: dict[str, CallbackSpec] = {}
         self.jobs: dict[str, JobHandler] = {}
         self.outcome_hooks: list[OutcomeHook] = []
+        self.batch_hooks: list[BatchHook] = []
         self.staff_hooks: list[StaffHook] = []
         self.update_hooks: list[UpdateHook] = []
         self.start_hooks: list[StartHook] = []
@@ -272,6 +276,12 @@ class Router:
 
     def on_outcome(self, fn: OutcomeHook) -> OutcomeHook:
         self.outcome_hooks.append(fn)
+        return fn
+
+    def before_outcomes(self, fn: BatchHook) -> BatchHook:
+        """``fn(ctx, outcomes)`` runs once per batch before the outcome hooks, e.g. to read in
+        one query what they need for every message (kept in ``ctx.memo``)."""
+        self.batch_hooks.append(fn)
         return fn
 
     def on_staff_message(self, fn: StaffHook) -> StaffHook:

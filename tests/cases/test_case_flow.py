@@ -109,3 +109,26 @@ async def test_a_complaint_is_worked_from_public_comment_to_closed_case(
     assert moves[-1] == ("resolved", "closed")
     times = [e.at for e in await store.case_events(case.id)]
     assert times == sorted(times) and (times[-1] - times[0]).total_seconds() >= 24 * 3600
+
+
+async def test_messages_of_one_customer_in_one_batch_share_one_case(
+    make_runtime: Factory, database: Database
+) -> None:
+    """The cases of a whole batch are read at once; a case opened by a customer's first
+    message is still found by their next one in the same batch."""
+    store = Store(database)
+    runtime = await make_runtime()
+    first = f.private_message(COMPLAINT, uid=333, message_id=1)
+    second = f.private_message("Ma commande est MS-482913, toujours rien.", uid=333, message_id=2)
+    other = f.private_message(COMPLAINT, uid=334, message_id=1)
+    runtime._accepting = False  # hold processing: the three updates go in one batch
+    for update in (first, second, other):
+        await runtime.feed(update)
+    unfinished = await store.unfinished_updates("telegram", limit=10)
+    assert len(unfinished) == 3
+    await runtime.processor.process(unfinished)
+    cases = await store.cases()
+    assert sorted(c.platform_user_id for c in cases) == ["333", "334"]
+    (mine,) = [c for c in cases if c.platform_user_id == "333"]
+    kinds = [e.kind for e in await store.case_events(mine.id)]
+    assert kinds.count("opened") == 1 and "customer_message" in kinds
