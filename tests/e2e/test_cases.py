@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -49,10 +50,11 @@ class SimulatedClock:
         await asyncio.sleep(max(0.0, seconds))
 
 
-@pytest.fixture
-async def staffed(
+@asynccontextmanager
+async def staffed_bot(
     framework: str, tmp_path: Path, classifier: Classifier
 ) -> AsyncIterator[tuple[Bot, SimulatedClock]]:
+    """A bot with one agent, on a clock the test moves, jobs run by the test."""
     clock = SimulatedClock()
     async with (
         FakeBotApi() as server,
@@ -67,6 +69,14 @@ async def staffed(
         ) as bot,
     ):
         yield bot, clock
+
+
+@pytest.fixture
+async def staffed(
+    framework: str, tmp_path: Path, classifier: Classifier
+) -> AsyncIterator[tuple[Bot, SimulatedClock]]:
+    async with staffed_bot(framework, tmp_path, classifier) as running:
+        yield running
 
 
 def keyboard(message: JSON) -> list[dict[str, str]]:

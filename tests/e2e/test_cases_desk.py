@@ -11,9 +11,16 @@ from pathlib import Path
 import pytest
 
 from bot.classify.classifier import Classifier
-from tests.e2e.conftest import FAST_OUTBOX, STAFF, Bot, running_bot
-from tests.e2e.test_cases import AGENT, CHANNEL, GROUP, SimulatedClock, data, keyboard
-from tests.fakes.bot_api import FakeBotApi
+from tests.e2e.conftest import STAFF, Bot
+from tests.e2e.test_cases import (
+    AGENT,
+    CHANNEL,
+    GROUP,
+    SimulatedClock,
+    data,
+    keyboard,
+    staffed_bot,
+)
 from tests.fakes.updates import user
 
 
@@ -21,20 +28,8 @@ from tests.fakes.updates import user
 async def desk(
     framework: str, tmp_path: Path, fresh_classifier: Classifier
 ) -> AsyncIterator[tuple[Bot, SimulatedClock]]:
-    clock = SimulatedClock()
-    async with (
-        FakeBotApi() as server,
-        running_bot(
-            server,
-            framework,
-            tmp_path,
-            fresh_classifier,
-            clock=clock,
-            telegram={"staff_user_ids": [AGENT["id"]], "tick_seconds": 0},
-            **FAST_OUTBOX,
-        ) as bot,
-    ):
-        yield bot, clock
+    async with staffed_bot(framework, tmp_path, fresh_classifier) as running:
+        yield running
 
 
 def complaint(i: int) -> str:
