@@ -48,7 +48,7 @@ from bot.pipeline import Outcome, Pipeline
 from bot.playbooks.playbook_set import PlaybookSet
 from bot.storage import Store
 from bot.storage.store_jobs import Job
-from bot.telegram.effects import Effect, answer_callback, callback_button, send_text
+from bot.telegram.effects import Effect, answer_callback, callback_button, staff_card
 from bot.telegram.ports import Clock
 from bot.telegram.reactions import Planned
 from bot.telegram.signing import sign
@@ -137,13 +137,7 @@ class Context:
         """A message in the staff chat (``html_text`` already escaped), or None without one."""
         if self.staff_chat_id is None:
             return None
-        return send_text(
-            str(self.staff_chat_id),
-            html_text,
-            kind="staff_card",
-            buttons=buttons,
-            parse_mode="HTML",
-        )
+        return staff_card(self.staff_chat_id, html_text, buttons)
 
 
 @dataclass(frozen=True)

@@ -101,6 +101,7 @@ class TelegramRuntime:
         self._processed.set()
         self._worker: asyncio.Task[None] | None = None
         self._ticker: asyncio.Task[None] | None = None
+        self._tick_queued = False  # a TICK waits in the queue: the next one is not needed
         self._lock = asyncio.Lock()  # one batch or one round of jobs at a time
         self._accepting = False
 
@@ -213,6 +214,8 @@ class TelegramRuntime:
             while len(items) < MAX_BATCH and not self._queue.empty():
                 items.append(self._queue.get_nowait())
             batch = [item for item in items if item is not TICK]
+            if len(batch) < len(items):
+                self._tick_queued = False
             try:
                 async with self._lock:
                     if batch:
@@ -229,7 +232,8 @@ class TelegramRuntime:
         """Every ``telegram.tick_seconds`` of real time, ask the worker to run due jobs."""
         while True:
             await asyncio.sleep(self.config.telegram.tick_seconds)
-            if TICK not in self._queue._queue:  # type: ignore[attr-defined]
+            if not self._tick_queued:
+                self._tick_queued = True
                 self._queue.put_nowait(TICK)
 
     async def _run_jobs(self) -> list[tuple[int, Effect]]:
