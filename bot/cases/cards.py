@@ -81,8 +81,9 @@ def card_buttons(case: CaseRow, button: Button) -> list[list[dict[str, str]]]:
             button("✔️ Resolve", RESOLVE, case.id),
         ]
     )
-    hand = button("↩️ Hand back", HAND_BACK, case.id)
-    if not case.taken_over:
+    if case.taken_over:
+        hand = button("↩️ Hand back", HAND_BACK, case.id)
+    else:
         hand = button("🤝 Take over", TAKE_OVER, case.id)
     rows.append([button("🚫 Spam", SPAM, case.id), hand])
     return rows

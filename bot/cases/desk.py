@@ -36,8 +36,16 @@ async def drafted_rows(ctx: Context, case: CaseRow) -> list[OutboundRow]:
     return await ctx.store.outbound_rows(("drafted",), inbound_id=inbound_id)
 
 
-async def _drop_draft(ctx: Context, case: CaseRow) -> None:
-    await ctx.store.update_case(case.id, ctx.now_dt, draft=None, details={"draft_ref": None})
+async def _drop_draft(ctx: Context, case: CaseRow, **details: object) -> None:
+    details = {"draft_ref": None, **details}
+    await ctx.store.update_case(case.id, ctx.now_dt, draft=None, details=details)
+
+
+async def cancel_draft(ctx: Context, case: CaseRow, **details: object) -> None:
+    """The pending draft dropped, its stored (drafted) reply cancelled; ``details`` also set."""
+    rows = await drafted_rows(ctx, case)
+    await ctx.store.set_outbound([OutboundChange(row.id, "cancelled") for row in rows])
+    await _drop_draft(ctx, case, **details)
 
 
 async def _note(ctx: Context, out: Reaction, case_id: int, html_text: str, **kw: object) -> None:
@@ -101,9 +109,7 @@ async def reject(ctx: Context, press: Press) -> Reaction:
         return _refusal(press, exc)
     if not case.draft:
         return Reaction().add(press.answer("No pending draft."))
-    rows = await drafted_rows(ctx, case)
-    await ctx.store.set_outbound([OutboundChange(row.id, "cancelled") for row in rows])
-    await _drop_draft(ctx, case)
+    await cancel_draft(ctx, case)
     await service.record(ctx, case.id, "draft_rejected", press.user_id, text=case.draft)
     if case.status in OPEN:
         await service.move(ctx, case, WAITING_STAFF, press.user_id)

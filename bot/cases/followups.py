@@ -4,6 +4,7 @@ customer over, they go to the staff chat and the bot stays silent."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import timedelta
 
 from bot.cases import service
@@ -69,7 +70,7 @@ async def attach(ctx: Context, triaged: Triaged, case: CaseRow, key: str) -> Rea
         await ctx.store.cancel_jobs(f"case:{case.id}:csat", f"case:{case.id}:close")
         due = ctx.now_dt + timedelta(hours=policy.resolution_hours)
         await ctx.store.update_case(case.id, ctx.now_dt, resolution_due_at=due)
-        case = await service.load(ctx, case.id)
+        case = dataclasses.replace(case, resolution_due_at=due)
         await arm_timers(ctx, case)
     case = await service.move(ctx, case, WAITING_STAFF, "customer")
     replace_staff_cards(ctx, triaged, service.card(ctx, case, "New message from the customer"))

@@ -13,10 +13,6 @@ from bot.text.normalise import match_key, normalise
 LEVELS = ("low", "normal", "high", "urgent")
 
 
-def raise_to(level: str, at_least: str) -> str:
-    return max(level, at_least, key=LEVELS.index)
-
-
 def case_priority(policy: CasePolicy, verdict: Verdict, text: str) -> tuple[str, list[str]]:
     """``(priority, why)`` of a case opened for ``text`` with ``verdict``."""
     level: str = policy.priority

@@ -5,9 +5,8 @@ customer through the bot. With a draft pending, the agent's text replaces it and
 from __future__ import annotations
 
 from bot.cases import service
-from bot.cases.desk import drafted_rows
-from bot.cases.lifecycle import CLOSED, WAITING_CUSTOMER
-from bot.storage.store_outbound import OutboundChange
+from bot.cases.desk import cancel_draft
+from bot.cases.lifecycle import CLOSED, RESOLVED, WAITING_CUSTOMER
 from bot.telegram.effects import send_text
 from bot.telegram.routing import Context, Reaction, StaffMessage
 
@@ -33,11 +32,7 @@ async def on_staff_message(ctx: Context, staff: StaffMessage) -> Reaction | None
     out = Reaction()
     key = f"staff:{message.chat_id}:{message.message_id}"
     if case.draft:
-        rows = await drafted_rows(ctx, case)
-        await ctx.store.set_outbound([OutboundChange(row.id, "cancelled") for row in rows])
-        await ctx.store.update_case(
-            case.id, ctx.now_dt, draft=None, details={"draft_ref": None, "editing_by": None}
-        )
+        await cancel_draft(ctx, case, editing_by=None)
         signal = {
             "category": case.category,
             "language": case.language,
@@ -54,7 +49,7 @@ async def on_staff_message(ctx: Context, staff: StaffMessage) -> Reaction | None
     await service.responded(ctx, case, agent, text)
     if case.assignee is None:
         await ctx.store.update_case(case.id, ctx.now_dt, assignee=agent)
-    if case.status != WAITING_CUSTOMER and case.status != "resolved":
+    if case.status != RESOLVED:
         await service.move(ctx, case, WAITING_CUSTOMER, agent)
     confirm = send_text(
         staff_chat, f"✓ Sent to the customer (case #{case.id}).", reply_to=message.message_id

@@ -119,8 +119,9 @@ def draft_for(
     )
     language = case.language or ctx.playbooks.default_language
     variables = {str(k): str(v) for k, v in (d.get("variables") or {}).items()}
-    verdict = Verdict(category, (category,), language, Sentiment.NEUTRAL, 1.0, ())
-    verdict = dataclasses.replace(verdict, variables=variables)
+    verdict = Verdict(
+        category, (category,), language, Sentiment.NEUTRAL, 1.0, (), variables=variables
+    )
     return draft_reply(
         ctx.playbooks, message, verdict, reply_id=reply_id, extra={"case_id": f"#{case.id}"}
     )

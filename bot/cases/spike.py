@@ -37,8 +37,12 @@ async def check(ctx: Context, case: CaseRow) -> Reaction | None:
     quiet = max(settings.spike_cooldown_minutes, settings.spike_window_minutes) * 60
     if last is not None and ctx.now - float(last) < quiet:
         return None
-    payload = {"topic": case.topic, "category": case.category, "count": count}
-    payload["since"] = since.isoformat()
+    payload = {
+        "topic": case.topic,
+        "category": case.category,
+        "count": count,
+        "since": since.isoformat(),
+    }
     await ctx.store.schedule_job(JOB, f"{state_key(case.topic)}:{ctx.now:.0f}", ctx.now_dt, payload)
     await ctx.store.set_state(state_key(case.topic), repr(ctx.now))
     return Reaction().event("spike_detected", topic=case.topic, count=count, case_id=case.id)

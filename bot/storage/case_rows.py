@@ -36,10 +36,6 @@ class CaseRow:
     resolved_at: datetime | None = None
     closed_at: datetime | None = None
 
-    @property
-    def is_open(self) -> bool:
-        return self.status in OPEN_STATUSES
-
 
 @dataclass(frozen=True)
 class NewCase:

@@ -34,10 +34,9 @@ CASE_FIELDS = tuple(f.name for f in fields(CaseRow))
 class CaseStore(OutboundStore):
     async def open_case(self, new: NewCase, at: datetime) -> tuple[CaseRow, bool]:
         """The case keyed ``new.key``, opened now if it did not exist; ``(case, opened)``."""
-        values = {k: v for k, v in vars(new).items()}
         stmt = (
             self._insert(CASES)
-            .values(**values, taken_over=False, created_at=at, updated_at=at)
+            .values(**vars(new), taken_over=False, created_at=at, updated_at=at)
             .on_conflict_do_nothing(index_elements=["key"])
             .returning(CASES.c.id)
         )
@@ -134,7 +133,7 @@ class CaseStore(OutboundStore):
         limit: int = 50,
     ) -> list[CaseRow]:
         """Cases in ``statuses`` (optionally of ``assignee``, on ``topic``, opened ``since``),
-        most urgent first for open cases, newest first otherwise."""
+        newest first."""
         query = select(CASES).where(CASES.c.status.in_(list(statuses)))
         if assignee is not None:
             query = query.where(CASES.c.assignee == assignee)
