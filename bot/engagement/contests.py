@@ -8,6 +8,7 @@ ids, so anyone can recompute the winners (``cmbot contest verify``).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -15,7 +16,7 @@ from bot.engagement import draw as drawing
 from bot.engagement.common import CHECK, DRAW, NotReady, label, schedule, staff_note
 from bot.engagement.contest_texts import announcement, result_texts, winner_message
 from bot.engagement.definitions import ContestDef
-from bot.storage.store_engagement import MEMBER_CALL, POLL_CALL, ItemRow
+from bot.storage.store_engagement import MEMBER_CALL, POLL_CALL, EntryRow, ItemRow
 from bot.telegram.effects import escape_html, get_chat_member, send_poll, send_text
 from bot.telegram.routing import Context, Reaction
 from bot.telegram.updates import PLATFORM
@@ -38,7 +39,7 @@ async def start_contest(ctx: Context, item: ItemRow, definition: ContestDef) -> 
     state = {**item.state, "seed": seed, "commitment": commitment, "rounds": []}
     await ctx.store.update_item(item.id, status="open", closes_at=deadline, state=state)
     await schedule(ctx, CHECK, item.id, deadline, "check")
-    item = await _reload(ctx, item)
+    item = replace(item, status="open", closes_at=deadline, state=state)
     buttons = None
     if definition.entry.action == "button":
         buttons = [[ctx.button("🎉 Join", "ej", item.id)]]
@@ -63,12 +64,6 @@ async def start_contest(ctx: Context, item: ItemRow, definition: ContestDef) -> 
             )
         )
     return out.event("engagement_started", item=item.id, what="contest", commitment=commitment)
-
-
-async def _reload(ctx: Context, item: ItemRow) -> ItemRow:
-    fresh = await ctx.store.item(item.id)
-    assert fresh is not None
-    return fresh
 
 
 async def enter(
@@ -113,14 +108,13 @@ async def close_entries(ctx: Context, item: ItemRow, definition: ContestDef) -> 
 
 
 async def eligibility(
-    ctx: Context, item: ItemRow, definition: ContestDef
+    ctx: Context, item: ItemRow, definition: ContestDef, entries: list[EntryRow]
 ) -> tuple[list[str], dict[str, str]]:
-    """The eligible entry ids and, for the others, why not. Raises :class:`NotReady` while a
-    membership check is unanswered."""
+    """The eligible ``entries`` ids and, for the others, why not. Raises :class:`NotReady`
+    while a membership check is unanswered."""
     checks = await ctx.store.member_checks(item.id)
     eligible: list[str] = []
     excluded: dict[str, str] = {}
-    entries = await ctx.store.entries(item.id)
     counts: dict[str, int] = {}
     if definition.min_messages:
         began = item.scheduled_at or item.created_at
@@ -158,10 +152,11 @@ async def run_draw(
         return Reaction()
     state = dict(item.state)
     rounds: list[list[str]] = [list(r) for r in state.get("rounds", [])]
+    rows = await ctx.store.entries(item.id)
     if rounds:
         eligible = list(state["eligible"])
     else:
-        eligible, excluded = await eligibility(ctx, item, definition)
+        eligible, excluded = await eligibility(ctx, item, definition, rows)
         state.update(eligible=eligible, excluded=excluded)
     previous = [w for r in rounds for w in r]
     n = definition.winners if count is None else count
@@ -169,7 +164,7 @@ async def run_draw(
     rounds.append(winners)
     state.update(rounds=rounds, revealed=True)
     await ctx.store.update_item(item.id, state=state)
-    entries = {str(e.id): e for e in await ctx.store.entries(item.id)}
+    entries = {str(e.id): e for e in rows}
     users = [entries[w].user_id for w in winners]
     opened = await ctx.store.opened_bot(PLATFORM, users) | set(state.get("claimed", []))
     chat = item.target_chat or str(definition.chat)

@@ -6,9 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.engagement import contests
-from bot.engagement.common import display_name, load_item
-from bot.engagement.definitions import ContestDef
+from bot.engagement.common import display_name
+from bot.engagement.definitions import ContestDef, from_data
+from bot.storage.store_engagement import ItemRow
 from bot.telegram.routing import Context, Reaction
+
+OPEN = "engagement.open_contests"  # ctx.memo: the open contests, read once per batch
 
 
 @dataclass(frozen=True)
@@ -37,14 +40,23 @@ def matches(definition: ContestDef, posted: Posted) -> bool:
     return not entry.keyword or entry.keyword.casefold() in posted.text.casefold()
 
 
-async def enter_by_message(ctx: Context, posted: Posted) -> Reaction:
-    """Enter ``posted``'s author into every open contest the message qualifies for."""
-    out = Reaction()
+async def open_contests(ctx: Context) -> list[tuple[ItemRow, ContestDef]]:
+    found = []
     for item in await ctx.store.items(("open",)):
-        if item.kind != "contest":
-            continue
-        _, definition = await load_item(ctx, item.id)
-        if isinstance(definition, ContestDef) and matches(definition, posted):
+        definition = from_data(item.definition) if item.kind == "contest" else None
+        if isinstance(definition, ContestDef):
+            found.append((item, definition))
+    return found
+
+
+async def enter_by_message(
+    ctx: Context, posted: Posted, candidates: list[tuple[ItemRow, ContestDef]] | None = None
+) -> Reaction:
+    """Enter ``posted``'s author into every open contest (``candidates``, else read now) the
+    message qualifies for."""
+    out = Reaction()
+    for item, definition in await open_contests(ctx) if candidates is None else candidates:
+        if matches(definition, posted):
             how = definition.entry.action
             _, reaction = await contests.enter(
                 ctx, item, definition, posted.user_id, posted.name, how

@@ -12,6 +12,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from bot.engagement import limits
 from bot.engagement.common import EngagementError
 from bot.engagement.definitions import PollDef
 from bot.engagement.oneline import chat_of, explain, split_flags, timing_of
@@ -69,13 +70,17 @@ async def advance(ctx: Context, message: StaffMessage) -> tuple[str, PollDef | N
 
 def _apply(ctx: Context, step: str, data: dict[str, Any], text: str) -> PollDef | None:
     if step == "question":
-        if not 1 <= len(text) <= 300:
-            raise EngagementError(f"the question has {len(text)} characters; at most 300")
+        if not 1 <= len(text) <= limits.MAX_QUESTION:
+            raise EngagementError(
+                f"the question has {len(text)} characters; at most {limits.MAX_QUESTION}"
+            )
         data["question"] = text
     elif step == "options":
         options = [line.strip(" -•\t") for line in text.splitlines() if line.strip(" -•\t")]
-        if not 2 <= len(options) <= 12:
-            raise EngagementError(f"{len(options)} option(s); a poll has 2 to 12")
+        if not limits.MIN_OPTIONS <= len(options) <= limits.MAX_OPTIONS:
+            raise EngagementError(
+                f"{len(options)} option(s); a poll has {limits.MIN_OPTIONS} to {limits.MAX_OPTIONS}"
+            )
         data["options"] = options
     elif step == "chat":
         given: dict[str, str | bool] = {} if text.casefold() == "default" else {"chat": text}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from bot.engagement.common import (
     CHECK,
@@ -10,8 +10,8 @@ from bot.engagement.common import (
     QUIZ_END,
     START,
     EngagementError,
-    job_key,
     job_prefix,
+    schedule,
 )
 from bot.engagement.contest_texts import how_to_enter
 from bot.engagement.definitions import (
@@ -27,10 +27,14 @@ from bot.telegram.effects import escape_html
 from bot.telegram.routing import Context
 
 
-async def create_draft(ctx: Context, definition: Definition, created_by: str) -> int:
-    problem = deadline_problem(definition, ctx.now_dt)
+def _refuse_late(definition: Definition, now: datetime) -> None:
+    problem = deadline_problem(definition, now)
     if problem is not None:
         raise EngagementError(f"{problem[0]}: {problem[1]}")
+
+
+async def create_draft(ctx: Context, definition: Definition, created_by: str) -> int:
+    _refuse_late(definition, ctx.now_dt)
     return await ctx.store.create_item(
         definition.kind,
         definition.title,
@@ -73,12 +77,10 @@ async def launch(ctx: Context, item: ItemRow, definition: Definition) -> datetim
     """Schedule the start of a draft; returns when it starts."""
     if item.status != "draft":
         raise EngagementError(f"#{item.id} is {item.status}, not a draft")
-    problem = deadline_problem(definition, ctx.now_dt)
-    if problem is not None:
-        raise EngagementError(f"{problem[0]}: {problem[1]}")
+    _refuse_late(definition, ctx.now_dt)
     start = definition.start(ctx.now_dt)
     closes = definition.deadline(ctx.now_dt)
-    await ctx.store.schedule_job(START, job_key(item.id, "start"), start, {"item": item.id})
+    await schedule(ctx, START, item.id, start, "start")
     await ctx.store.update_item(item.id, status="scheduled", scheduled_at=start, closes_at=closes)
     return start
 
@@ -121,7 +123,7 @@ async def stop(ctx: Context, item: ItemRow) -> str:
     if item.status == "open":
         kind = CLOSE if item.kind == "poll" else QUIZ_END
         name = "close" if item.kind == "poll" else "end"
-        await ctx.store.schedule_job(kind, job_key(item.id, name), ctx.now_dt, {"item": item.id})
+        await schedule(ctx, kind, item.id, ctx.now_dt, name)
         return "closing now"
     raise EngagementError(f"#{item.id} is already {item.status}")
 
@@ -129,8 +131,4 @@ async def stop(ctx: Context, item: ItemRow) -> str:
 async def draw_now(ctx: Context, item: ItemRow) -> None:
     if item.kind != "contest" or item.status != "open":
         raise EngagementError(f"#{item.id} is not an open contest")
-    await ctx.store.schedule_job(CHECK, job_key(item.id, "check"), ctx.now_dt, {"item": item.id})
-
-
-def later(now: datetime, seconds: float) -> datetime:
-    return now + timedelta(seconds=seconds)
+    await schedule(ctx, CHECK, item.id, ctx.now_dt, "check")

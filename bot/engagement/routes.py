@@ -114,7 +114,13 @@ async def comment_entry(ctx: Context, triaged: Triaged) -> Reaction | None:
         chat_id=message.chat_id,
         thread_id=message.thread_id,
     )
-    return None if posted is None else await entries.enter_by_message(ctx, posted)
+    if posted is None:
+        return None
+    # Outcome hooks run for the whole batch before its commands and other updates, so the
+    # open contests cannot change meanwhile: read them once per batch, not per comment.
+    if entries.OPEN not in ctx.memo:
+        ctx.memo[entries.OPEN] = await entries.open_contests(ctx)
+    return await entries.enter_by_message(ctx, posted, ctx.memo[entries.OPEN])
 
 
 @router.on_update
@@ -148,9 +154,9 @@ async def claim(ctx: Context, cmd: Command) -> Reaction | None:
     item, definition = await load_item(ctx, cmd.args[len(contest_texts.CLAIM_PREFIX) :])
     if not isinstance(definition, ContestDef):
         return None
-    entries = {e.user_id: e for e in await ctx.store.entries(item.id)}
+    by_user = {e.user_id: e for e in await ctx.store.entries(item.id)}
     winners = {w for r in item.state.get("rounds", []) for w in r}
-    mine = entries.get(cmd.user_id)
+    mine = by_user.get(cmd.user_id)
     if mine is None or str(mine.id) not in winners:
         text = "This entry did not win this time. Thanks for taking part!"
         return Reaction().add(send_text(cmd.user_id, text, kind="engagement_notice"))

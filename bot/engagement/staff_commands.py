@@ -6,13 +6,13 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from bot.engagement import contests, guided, lifecycle, polls, quizzes
-from bot.engagement.common import EngagementError, label, load_item
+from bot.engagement.common import EngagementError, label, load_item, staff_note
 from bot.engagement.definitions import ContestDef, Definition, PollDef, QuizDef
 from bot.engagement.loader import find_definition
 from bot.engagement.oneline import parse_contest, parse_poll
 from bot.errors import PlaybookError
 from bot.storage.store_engagement import ItemRow
-from bot.telegram.effects import escape_html, send_text
+from bot.telegram.effects import escape_html, send_text, staff_card
 from bot.telegram.routing import Command, Context, Press, Reaction, Router, StaffMessage, Where
 
 STAFF: tuple[Where, ...] = ("staff",)
@@ -21,10 +21,7 @@ STAFF: tuple[Where, ...] = ("staff",)
 def reply(
     cmd: Command, html_text: str, buttons: list[list[dict[str, str]]] | None = None
 ) -> Reaction:
-    effect = send_text(
-        cmd.chat_id, html_text, kind="staff_card", parse_mode="HTML", buttons=buttons
-    )
-    return Reaction().add(effect)
+    return Reaction().add(staff_card(cmd.chat_id, html_text, buttons))
 
 
 async def draft(ctx: Context, chat_id: str, user_id: str, definition: Definition) -> Reaction:
@@ -32,8 +29,7 @@ async def draft(ctx: Context, chat_id: str, user_id: str, definition: Definition
     item_id = await lifecycle.create_draft(ctx, definition, user_id)
     buttons = [[ctx.button("🚀 Launch", "el", item_id), ctx.button("🗑 Discard", "ex", item_id)]]
     text = lifecycle.preview(definition, item_id, ctx.now_dt)
-    effect = send_text(chat_id, text, kind="staff_card", parse_mode="HTML", buttons=buttons)
-    out = Reaction().add(effect)
+    out = Reaction().add(staff_card(chat_id, text, buttons))
     return out.event("engagement_drafted", item=item_id, what=definition.kind, by=user_id)
 
 
@@ -69,15 +65,11 @@ def register(router: Router) -> None:
         text, definition = step
         chat_id, user_id = message.message.chat_id or "", message.message.user_id or ""
         if definition is None:
-            return Reaction().add(
-                send_text(chat_id, escape_html(text), kind="staff_card", parse_mode="HTML")
-            )
+            return Reaction().add(staff_card(chat_id, escape_html(text)))
         try:
             return await draft(ctx, chat_id, user_id, definition)
         except EngagementError as exc:
-            return Reaction().add(
-                send_text(chat_id, escape_html(f"⚠️ {exc}"), kind="staff_card", parse_mode="HTML")
-            )
+            return Reaction().add(staff_card(chat_id, escape_html(f"⚠️ {exc}")))
 
     @router.command(
         "poll",
@@ -137,8 +129,7 @@ def register(router: Router) -> None:
             .add(press.answer("Launched."))
             .event("engagement_launched", item=item.id, by=press.user_id)
         )
-        effect = ctx.to_staff(note)
-        return out.add(effect) if effect is not None else out
+        return staff_note(ctx, note, out)
 
     @router.callback("ex", staff_only=True)
     async def discard(ctx: Context, press: Press) -> Reaction:
