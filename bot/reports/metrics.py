@@ -113,21 +113,6 @@ def goal_value(metric: str, report: dict[str, Any]) -> float | None:
     return None if value is None else float(value)
 
 
-GOAL_METRICS = (
-    "messages",
-    "leads",
-    "leads_won",
-    "conversion_rate",
-    "csat_average",
-    "share_resolved",
-    "negative_to_satisfied_rate",
-    "first_response_median_minutes",
-    "resolution_median_hours",
-    "first_response_sla_rate",
-    "poll_turnout",
-    "contest_entries",
-    "quiz_participants",
-)
 LOWER_IS_BETTER = {"first_response_median_minutes", "resolution_median_hours"}
 
 
@@ -172,7 +157,6 @@ async def build_report(
     now: datetime | None = None,
 ) -> dict[str, Any]:
     """The whole report as JSON-ready data (plus ``cases.first_response_minutes``)."""
-    await store.scrub_erased_leads()
     flt = ReportFilter(period.start, period.end, chat_id, language)
     data = await store.report_data(flt)
     report: dict[str, Any] = {

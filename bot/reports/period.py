@@ -24,10 +24,6 @@ class Period:
     end: datetime  # exclusive
     label: str
 
-    @property
-    def days(self) -> float:
-        return (self.end - self.start).total_seconds() / 86400
-
 
 def _midnight(d: date) -> datetime:
     return datetime.combine(d, time(), UTC)

@@ -21,7 +21,7 @@ from bot.reports.period import PERIOD_HELP, Period, parse_period
 from bot.reports.render import text_summary
 from bot.storage.base import LEAD_STATUSES
 from bot.storage.store_jobs import Job
-from bot.telegram.effects import escape_html, send_file, send_keyboard, send_text
+from bot.telegram.effects import escape_html, send_file, send_keyboard, send_text, staff_card
 from bot.telegram.routing import Command, Context, Press, Reaction, Router
 from bot.telegram.updates import PLATFORM, ParsedUpdate
 
@@ -123,13 +123,7 @@ async def lead_command(ctx: Context, cmd: Command) -> Reaction:
     except ReportError as exc:
         return _reply(cmd, str(exc))
     reaction = Reaction().add(
-        send_text(
-            cmd.chat_id,
-            lead_card(lead),
-            parse_mode="HTML",
-            buttons=status_buttons(ctx, lead.id),
-            kind="staff_card",
-        )
+        staff_card(cmd.chat_id, lead_card(lead), status_buttons(ctx, lead.id))
     )
     if len(parts) == 2:
         reaction.event("lead_status", lead_id=lead.id, status=lead.status, by=cmd.user_id)
@@ -149,7 +143,7 @@ async def lead_status_button(ctx: Context, press: Press) -> Reaction:
     chat = press.callback.chat_id
     if chat is not None:
         text = f"Lead #{lead.id} → <b>{escape_html(status)}</b> (by {escape_html(press.user_id)})"
-        reaction.add(send_text(chat, text, parse_mode="HTML", kind="staff_card"))
+        reaction.add(staff_card(chat, text))
     return reaction.event("lead_status", lead_id=lead.id, status=status, by=press.user_id)
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
-import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -27,16 +27,6 @@ SECRET_KEY = "reports.pseudonym_secret"
 class Output:
     data: bytes
     extension: str
-
-
-async def pseudonym_secret(store: Store) -> bytes:
-    """The key of the pseudonyms, made once and kept in the database."""
-    value = await store.get_state(SECRET_KEY)
-    if value is None:
-        await store.set_state(SECRET_KEY, secrets.token_hex(32))
-        value = await store.get_state(SECRET_KEY)
-    assert value is not None
-    return bytes.fromhex(value)
 
 
 async def report(
@@ -69,32 +59,28 @@ async def render(
     if fmt == "csv":
         return Output(to_csv(data).encode(), "csv")
     if fmt == "xlsx":
-        table = await lead_rows(store, config, data)
-        return Output(workbook(data, table), "xlsx")
+        period = data["period"]
+        flt = ReportFilter(
+            datetime.fromisoformat(period["start"]),
+            datetime.fromisoformat(period["end"]),
+            period["chat_id"],
+            period["language"],
+        )
+        return Output(workbook(data, await lead_rows(store, config, flt)), "xlsx")
     if fmt == "html":
-        return Output(html_report(data, all_charts(data), brand).encode(), "html")
+        charts = await asyncio.to_thread(all_charts, data)
+        return Output(html_report(data, charts, brand).encode(), "html")
     raise ReportError(f"format {fmt!r} is unknown; use one of {', '.join(FORMATS)}")
 
 
 async def lead_rows(
-    store: Store, config: Config, data: dict[str, Any], pseudonymise: bool | None = None
+    store: Store, config: Config, flt: ReportFilter, pseudonymise: bool | None = None
 ) -> list[list[Any]]:
-    period = data["period"]
-    flt = ReportFilter(
-        datetime.fromisoformat(period["start"]),
-        datetime.fromisoformat(period["end"]),
-        period["chat_id"],
-        period["language"],
-    )
-    return await _lead_rows(store, config, flt, pseudonymise)
-
-
-async def _lead_rows(
-    store: Store, config: Config, flt: ReportFilter, pseudonymise: bool | None
-) -> list[list[Any]]:
+    """The lead table of ``flt``; erased customers' leftovers are scrubbed first."""
     await store.scrub_erased_leads()
     hide = config.reports.pseudonymise if pseudonymise is None else pseudonymise
-    secret = await pseudonym_secret(store) if hide else b""
+    # The key of the pseudonyms, made once and kept in the database.
+    secret = await store.secret(SECRET_KEY) if hide else b""
     return lead_table(await store.leads(flt), pseudonymise=hide, secret=secret)
 
 
@@ -111,7 +97,7 @@ async def export_leads(
     if fmt not in LEAD_FORMATS:
         raise ReportError(f"lead export format {fmt!r} is unknown; use csv or xlsx")
     flt = ReportFilter(period.start, period.end, chat_id, language)
-    table = await _lead_rows(store, config, flt, pseudonymise)
+    table = await lead_rows(store, config, flt, pseudonymise)
     if fmt == "csv":
         return Output(leads_csv(table).encode(), "csv")
     return Output(workbook(None, table), "xlsx")

@@ -56,7 +56,7 @@ async def case_rows(session: AsyncSession, flt: ReportFilter) -> list[dict[str, 
     )
     cases: dict[int, dict[str, Any]] = {}
     for row in await session.execute(_cases(flt, *columns).order_by(m.Case.id)):
-        cases.setdefault(row[0], dict(zip(CASE_KEYS, row, strict=True)) | {"csat": None})
+        cases.setdefault(row.id, dict(row._mapping) | {"csat": None})
     ids = _cases(flt, m.Case.id).scalar_subquery()
     csat = (
         select(m.CaseEvent.case_id, m.CaseEvent.payload)
@@ -68,19 +68,6 @@ async def case_rows(session: AsyncSession, flt: ReportFilter) -> list[dict[str, 
         if score is not None and case_id in cases:
             cases[case_id]["csat"] = score
     return list(cases.values())
-
-
-CASE_KEYS = (
-    "id",
-    "category",
-    "status",
-    "created_at",
-    "first_response_at",
-    "resolved_at",
-    "first_response_due_at",
-    "resolution_due_at",
-    "sentiment",
-)
 
 
 def csat_score(payload: Any) -> float | None:

@@ -155,12 +155,11 @@ async def lead_numbers(session: AsyncSession, flt: ReportFilter) -> dict[str, An
     by_campaign = await _pairs(session, leads(campaign, count).group_by(campaign))
     product = func.coalesce(m.Lead.product, "unspecified")
     by_product = await _pairs(session, leads(product, count).group_by(product))
-    by_chat: dict[str, int] = {}
     chat = func.coalesce(m.Lead.chat_title, m.Lead.platform_chat_id, "?")
     # Private chats are people: counted under one name, never by their chat id.
     public = leads(chat, count).where(m.Lead.source != "dm").group_by(chat)
     by_chat = await _pairs(session, public)
-    private = int(await session.scalar(leads(count).where(m.Lead.source == "dm")) or 0)
+    private = by_source.get("dm", 0)
     if private:
         by_chat["private chats"] = private
     with_phone = int(await session.scalar(leads(count).where(m.Lead.consent.is_(True))) or 0)

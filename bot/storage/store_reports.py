@@ -108,10 +108,12 @@ class ReportStore(PeopleStore):
             stmt = stmt.on_conflict_do_nothing(
                 index_elements=["platform", "platform_chat_id", "message_id"]
             )
-            await session.execute(stmt)
-            lead_id = await session.scalar(select(m.Lead.id).filter_by(**keys))
+            inserted = await session.scalar(stmt.returning(LEADS.c.id))
+            if inserted is not None:
+                return int(inserted), True
+            lead_id = await session.scalar(select(m.Lead.id).filter_by(**keys))  # lost a race
             assert lead_id is not None
-            return int(lead_id), existing is None
+            return int(lead_id), False
 
     async def lead(self, lead_id: int) -> LeadRow | None:
         rows = await self._lead_rows(select_leads().where(m.Lead.id == lead_id))
