@@ -83,9 +83,9 @@ async def test_crash_before_processing_and_while_sending_loses_and_doubles_nothi
     ]
     for update in updates[:3]:
         await first.feed(update)
-    for _ in range(200):  # let it process and start sending
+    for _ in range(500):  # let it process and start sending all three (each one hangs)
         await asyncio.sleep(0.01)
-        if received:
+        if len(received) == 3:
             break
     first._accepting = False  # the next ones are stored but never processed: then killed
     for update in updates[3:]:
