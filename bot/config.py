@@ -98,6 +98,9 @@ class OutboxConfig(Section):
     # Retries for 5xx and timeouts (429 is always waited out and retried).
     max_attempts: int = Field(default=8, ge=1, le=100)
     request_timeout_seconds: float = Field(default=10.0, gt=0)
+    # At most this many Bot API calls in flight at once (the HTTP connections kept open).
+    # Telegram takes about 30 messages/s in all, so more only queues inside the HTTP client.
+    max_in_flight: int = Field(default=50, ge=1, le=1000)
     # Backoff between those retries: base * 2^(attempt-1), capped.
     backoff_base_seconds: float = Field(default=0.5, gt=0)
     backoff_max_seconds: float = Field(default=30.0, gt=0)

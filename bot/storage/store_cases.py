@@ -94,7 +94,9 @@ class CaseStore(OutboundStore):
             ).mappings()
             return list(own), list(theirs)
 
-        own_rows, their_rows = await self.db.run_read(work, "reading the customers' cases")
+        own_rows, their_rows = await self.db.run_read(
+            work, "reading the customers' cases", rows=len(wanted)
+        )
         by_key = {row["key"]: _case(row) for row in own_rows}
         current: dict[str, CaseRow] = {}
         done: dict[str, CaseRow] = {}

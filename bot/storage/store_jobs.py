@@ -146,7 +146,9 @@ class JobStore(OutboundStore):
                 session.execute(stmt2)
             return call_ids
 
-        call_ids = await self.db.run_write(work, f"saving {len(results)} job results")
+        call_ids = await self.db.run_write(
+            work, f"saving {len(results)} job results", rows=4 * len(results)
+        )
         it = iter(call_ids)
         return [[next(it) for _ in r.outbound] for r in results]
 

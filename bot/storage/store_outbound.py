@@ -133,7 +133,7 @@ class OutboundStore(PeopleStore):
                 merged = {**dict(detail or {}), "result": change.result}
                 connection.execute(update(t).where(t.c.id == change.id).values(detail=merged))
 
-        await self.db.run_write(work, f"updating {len(changes)} outgoing calls")
+        await self.db.run_write(work, f"updating {len(changes)} outgoing calls", rows=len(changes))
 
 
 def outbound_row(inbound_id: int | None, record: OutboundRecord) -> dict[str, Any]:

@@ -104,7 +104,7 @@ class RuntimeStore(OutboundStore, BulkPeopleStore):
                     ids.update({u: int(i) for u, i in session.execute(again).all()})
             return ids, new
 
-        ids, new = await self.db.run_write(work, f"recording {len(items)} updates")
+        ids, new = await self.db.run_write(work, f"recording {len(items)} updates", rows=len(items))
         out = []
         for update_id, _ in items:
             key = str(update_id)
@@ -122,7 +122,9 @@ class RuntimeStore(OutboundStore, BulkPeopleStore):
             .values(status="processing", attempts=RAW_UPDATES.c.attempts + 1)
         )
         await self.db.run_write(
-            lambda connection: connection.execute(stmt), "marking updates as processing"
+            lambda connection: connection.execute(stmt),
+            "marking updates as processing",
+            rows=len(row_ids),
         )
 
     async def update_attempts(self, row_ids: Sequence[int]) -> dict[int, int]:
@@ -196,7 +198,9 @@ class RuntimeStore(OutboundStore, BulkPeopleStore):
             )
             return call_ids
 
-        call_ids = await self.db.run_write(work, f"saving {len(results)} processed updates")
+        call_ids = await self.db.run_write(
+            work, f"saving {len(results)} processed updates", rows=4 * len(results)
+        )
         it = iter(call_ids)
         return [[next(it) for _ in r.outbound] for r in results]
 

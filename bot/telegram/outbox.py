@@ -14,7 +14,8 @@ before it is made, then ``sent`` or ``failed`` (group commits):
 * 403 :class:`~bot.errors.Forbidden`: failed; for a private chat the contact is marked blocked
   and nothing more is sent to them until they write again.
 
-Nothing is dropped: a burst only makes the queues longer. Only the scheduler sleeps (on the
+At most ``outbox.max_in_flight`` calls are in flight at once. Nothing is dropped: a burst only
+makes the queues longer. Only the scheduler sleeps (on the
 injected clock), so tests run on a fake clock without waiting.
 """
 
@@ -63,6 +64,7 @@ class Outbox:
         self._queues: dict[str, deque[Item]] = {}
         self._ready: dict[str, None] = {}  # chats whose next call is not in flight, in order
         self._in_flight: set[asyncio.Task[None]] = set()
+        self._sending = 0  # calls being made now (at most ``config.max_in_flight``)
         self._outstanding = 0
         self._blocked: set[str] = set()
         self._wake = asyncio.Event()
@@ -152,6 +154,7 @@ class Outbox:
                     for key, item, slot in started:
                         self._again(key, item, slot, now, now + 1.0)
                     continue
+                self._sending += len(started)
                 for key, item, slot in started:
                     task = asyncio.create_task(self._send(key, item, slot))
                     self._in_flight.add(task)
@@ -168,6 +171,8 @@ class Outbox:
         started: list[tuple[str, Item, Slot]] = []
         wake = math.inf
         for key in list(self._ready):
+            if self._sending + len(started) >= self.config.max_in_flight:
+                return started, wake  # a call that ends wakes the scheduler
             if self.limiter.global_ready_at(now) > now:
                 return started, min(wake, self.limiter.global_ready_at(now))
             item = self._queues[key][0]
@@ -184,6 +189,13 @@ class Outbox:
         return started, wake
 
     async def _send(self, key: str, item: Item, slot: Slot) -> None:
+        try:
+            await self._call(key, item, slot)
+        finally:
+            self._sending -= 1
+            self._wake.set()
+
+    async def _call(self, key: str, item: Item, slot: Slot) -> None:
         effect = item.effect
         started = self.clock.monotonic()
         item.attempts += 1

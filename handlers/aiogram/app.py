@@ -21,7 +21,7 @@ from aiogram.methods.base import TelegramType
 from aiogram.types import TelegramObject, Update
 
 from bot.config import Config
-from handlers.aiogram.api import AiogramBotApi
+from handlers.aiogram.api import AiogramBotApi, keep_response_model
 from handlers.updates import ALLOWED_UPDATES, POLLING_TIMEOUT, Feed, FeedGate, UpdateDict
 
 
@@ -39,8 +39,9 @@ class AiogramTransport:
         session = AiohttpSession(
             api=TelegramAPIServer.from_base(api_url),
             timeout=config.outbox.request_timeout_seconds,
+            limit=config.outbox.max_in_flight,
         )
-        session.middleware(self._hold_get_updates)
+        session.middleware(self._before_request)
         self.bot = Bot(token, session=session)
         self.api = AiogramBotApi(self.bot, api_url)
         self.dispatcher = Dispatcher()
@@ -58,12 +59,13 @@ class AiogramTransport:
         if self.gate.feed is not None and isinstance(event, Update):
             self.gate.submit(update_to_dict(event))
 
-    async def _hold_get_updates(
+    async def _before_request(
         self,
         make_request: NextRequestMiddlewareType[TelegramType],
         bot: Bot,
         method: TelegramMethod[TelegramType],
     ) -> Response[TelegramType]:
+        keep_response_model(method)
         if isinstance(method, GetUpdates):
             await self.gate.settle()  # the new offset confirms what was stored
         return await make_request(bot, method)

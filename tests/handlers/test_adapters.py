@@ -184,3 +184,21 @@ async def test_unknown_methods_pass_through(server: FakeBotApi, transport: Trans
     commands = [{"command": "start", "description": "Talk to us"}]
     assert await transport.api.call("setMyCommands", {"commands": commands})
     assert await transport.api.call("getMyCommands", {}) == commands
+
+
+def test_aiogram_response_models_survive_garbage_collection() -> None:
+    """aiogram parametrises ``Response[...]`` per answer; pydantic caches those weakly. The
+    adapter keeps them, so a collection does not make the next answer rebuild its model."""
+    import gc
+    import weakref
+
+    from aiogram.client.session.base import Response
+    from aiogram.methods import GetUpdates, SendMessage
+
+    from handlers.aiogram.api import keep_response_model
+
+    keep_response_model(SendMessage(chat_id=1, text="hi"))
+    keep_response_model(GetUpdates())
+    models = [weakref.ref(Response[m.__returning__]) for m in (SendMessage, GetUpdates)]
+    gc.collect()
+    assert all(model() is not None for model in models)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 from collections import defaultdict
+from collections.abc import Mapping
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -221,3 +224,35 @@ async def _error(database: Database, row: int) -> str:
     async with database.session() as session:
         saved = await session.get_one(OutboundMessage, row)
         return saved.error or ""
+
+
+class SlowApi(RecordingApi):
+    """Answers after a few real milliseconds, counting the calls in flight."""
+
+    def __init__(self, clock: FakeClock) -> None:
+        super().__init__(clock)
+        self.in_flight = 0
+        self.peak = 0
+
+    async def call(self, method: str, params: Mapping[str, Any]) -> Any:
+        self.in_flight += 1
+        self.peak = max(self.peak, self.in_flight)
+        try:
+            await asyncio.sleep(0.005)
+            return await super().call(method, params)
+        finally:
+            self.in_flight -= 1
+
+
+async def test_at_most_max_in_flight_calls_at_once(database: Database, clock: FakeClock) -> None:
+    api = SlowApi(clock)
+    box = Outbox(Store(database), api, clock, OutboxConfig(max_in_flight=3))
+    store = Store(database)
+    ids = [await queue(store, box, send_text(str(u), f"dm {u}")) for u in range(1, 13)]
+    try:
+        await run(box)
+    finally:
+        await box.stop()
+    assert api.peak == 3
+    assert len(api.sent()) == 12
+    assert await statuses(store, ids) == {"sent": 12}
