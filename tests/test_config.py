@@ -62,3 +62,12 @@ def test_wrong_keys_and_values_are_refused_clearly(
 def test_missing_file_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="not found"):
         load_config(tmp_path / "nope.yaml")
+
+
+def test_calls_in_flight_default_to_what_suits_each_framework() -> None:
+    from bot.config import Config
+
+    assert Config(telegram={"framework": "aiogram"}).max_in_flight() == 16
+    assert Config(telegram={"framework": "ptb"}).max_in_flight() == 4
+    chosen = Config(telegram={"framework": "ptb"}, outbox={"max_in_flight": 12})
+    assert chosen.max_in_flight() == 12

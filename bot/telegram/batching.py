@@ -17,13 +17,21 @@ class Batcher(Generic[T, R]):
 
     ``flush(items)`` returns one result per item. While a flush runs, new items wait and go
     into the next one, so the batch size grows with the load and a lone item is not delayed.
+    ``linger`` (seconds): wait that long for more items before a flush that is not full; for
+    writes nobody waits on, whose flush is quick (it may run in the event loop, where nothing
+    can join a batch while it runs).
     """
 
     def __init__(
-        self, flush: Callable[[Sequence[T]], Awaitable[Sequence[R]]], max_batch: int = 500
+        self,
+        flush: Callable[[Sequence[T]], Awaitable[Sequence[R]]],
+        max_batch: int = 500,
+        *,
+        linger: float = 0.0,
     ) -> None:
         self._flush = flush
         self.max_batch = max_batch
+        self.linger = linger
         self._items: list[tuple[T, asyncio.Future[R]]] = []
         self._task: asyncio.Task[None] | None = None
         self._idle = asyncio.Event()
@@ -46,6 +54,8 @@ class Batcher(Generic[T, R]):
     async def _run(self) -> None:
         try:
             while self._items:
+                if self.linger > 0 and len(self._items) < self.max_batch:
+                    await asyncio.sleep(self.linger)
                 batch, self._items = (
                     self._items[: self.max_batch],
                     self._items[self.max_batch :],

@@ -14,7 +14,7 @@ before it is made, then ``sent`` or ``failed`` (group commits):
 * 403 :class:`~bot.errors.Forbidden`: failed; for a private chat the contact is marked blocked
   and nothing more is sent to them until they write again.
 
-At most ``outbox.max_in_flight`` calls are in flight at once. Nothing is dropped: a burst only
+At most ``max_in_flight`` calls are in flight at once. Nothing is dropped: a burst only
 makes the queues longer. Only the scheduler sleeps (on the
 injected clock), so tests run on a fake clock without waiting.
 """
@@ -42,6 +42,12 @@ from bot.telegram.updates import PLATFORM
 
 log = logging.getLogger("cmbot.outbox")
 NO_CHAT = "\x00no-chat"
+RESULTS_LINGER = 0.01
+# In a burst (more calls ready than can start), with calls in flight, new ones start only once
+# this many (or all ``max_in_flight``, if fewer) can: the calls started together are marked
+# ``sending`` in one transaction, not one each.
+PICK_AT_LEAST = 8
+DEFAULT_IN_FLIGHT = 8  # without a framework to size it for (see ``Config.max_in_flight``)
 
 
 def kept_result(result: Any) -> dict[str, Any] | None:
@@ -58,8 +64,17 @@ def kept_result(result: Any) -> dict[str, Any] | None:
 
 
 class Outbox:
-    def __init__(self, store: Store, api: BotApi, clock: Clock, config: OutboxConfig) -> None:
+    def __init__(
+        self,
+        store: Store,
+        api: BotApi,
+        clock: Clock,
+        config: OutboxConfig,
+        *,
+        max_in_flight: int | None = None,
+    ) -> None:
         self.store, self.api, self.clock, self.config = store, api, clock, config
+        self.max_in_flight = max_in_flight or config.max_in_flight or DEFAULT_IN_FLIGHT
         self.limiter = RateLimiter(config)
         self._queues: dict[str, deque[Item]] = {}
         self._ready: dict[str, None] = {}  # chats whose next call is not in flight, in order
@@ -71,7 +86,8 @@ class Outbox:
         self._idle = asyncio.Event()
         self._idle.set()
         self._task: asyncio.Task[None] | None = None
-        self._writer: Batcher[OutboundChange, None] = Batcher(self._write)
+        # Results of calls (sent, failed, retried): recorded together, a few ms later.
+        self._writer: Batcher[OutboundChange, None] = Batcher(self._write, linger=RESULTS_LINGER)
 
     async def _write(self, changes: Sequence[OutboundChange]) -> list[None]:
         await self.store.set_outbound(changes)
@@ -170,9 +186,13 @@ class Outbox:
     def _pick(self, now: float) -> tuple[list[tuple[str, Item, Slot]], float]:
         started: list[tuple[str, Item, Slot]] = []
         wake = math.inf
+        free = self.max_in_flight - self._sending
+        backlog = len(self._ready) > free
+        if self._sending and backlog and free < min(PICK_AT_LEAST, self.max_in_flight):
+            return started, wake  # calls that end wake the scheduler
         for key in list(self._ready):
-            if self._sending + len(started) >= self.config.max_in_flight:
-                return started, wake  # a call that ends wakes the scheduler
+            if len(started) >= free:
+                return started, wake
             if self.limiter.global_ready_at(now) > now:
                 return started, min(wake, self.limiter.global_ready_at(now))
             item = self._queues[key][0]

@@ -81,7 +81,7 @@ class TelegramRuntime:
         moderator = Moderator(
             moderation_policy(playbooks), config.moderation, playbooks.settings.brand
         )
-        self.outbox = Outbox(store, api, clock, config.outbox)
+        self.outbox = Outbox(store, api, clock, config.outbox, max_in_flight=config.max_in_flight())
         self.dispatcher = Dispatcher(feature_routers() if routers is None else routers)
         self.processor = Processor(
             store,

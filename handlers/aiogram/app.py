@@ -39,7 +39,7 @@ class AiogramTransport:
         session = AiohttpSession(
             api=TelegramAPIServer.from_base(api_url),
             timeout=config.outbox.request_timeout_seconds,
-            limit=config.outbox.max_in_flight,
+            limit=config.max_in_flight(),
         )
         session.middleware(self._before_request)
         self.bot = Bot(token, session=session)

@@ -82,7 +82,7 @@ class PtbTransport:
             .base_file_url(f"{api_url}/file/bot")
             .request(StatusAwareRequest(read_timeout=timeout, write_timeout=timeout,
                                         connect_timeout=timeout, pool_timeout=timeout,
-                                        connection_pool_size=config.outbox.max_in_flight))
+                                        connection_pool_size=config.max_in_flight()))
             .get_updates_request(GatedRequest(self.gate, connection_pool_size=1,
                                               read_timeout=timeout, connect_timeout=timeout))
             .update_queue(self.queue)

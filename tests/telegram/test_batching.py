@@ -44,3 +44,21 @@ def test_member_tracker_window() -> None:
     assert tracker.is_new("-1", "5", 10.0)
     assert not tracker.is_new("-1", "5", 3601.0)  # too long after joining
     assert not tracker.is_new("-1", "6", 10.0)
+
+
+async def test_with_a_linger_items_submitted_one_by_one_share_a_flush() -> None:
+    flushes: list[list[int]] = []
+
+    async def flush(items: Sequence[int]) -> list[None]:
+        flushes.append(list(items))  # returns at once, as a write in the event loop does
+        return [None] * len(items)
+
+    eager: Batcher[int, None] = Batcher(flush)
+    lingering: Batcher[int, None] = Batcher(flush, linger=0.05)
+    for batcher in (eager, lingering):
+        for i in range(5):
+            batcher.submit_nowait(i, detached=True)
+            await asyncio.sleep(0.001)
+        await batcher.join()
+    assert flushes[:-1] == [[0], [1], [2], [3], [4]]  # without a linger: one flush each
+    assert flushes[-1] == [0, 1, 2, 3, 4]
