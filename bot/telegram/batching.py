@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Generic, TypeVar
@@ -19,7 +20,8 @@ class Batcher(Generic[T, R]):
     into the next one, so the batch size grows with the load and a lone item is not delayed.
     ``linger`` (seconds): wait that long for more items before a flush that is not full; for
     writes nobody waits on, whose flush is quick (it may run in the event loop, where nothing
-    can join a batch while it runs).
+    can join a batch while it runs). An ``urgent`` item ends the wait: it is flushed at once,
+    with whatever was lingering.
     """
 
     def __init__(
@@ -34,15 +36,21 @@ class Batcher(Generic[T, R]):
         self.linger = linger
         self._items: list[tuple[T, asyncio.Future[R]]] = []
         self._task: asyncio.Task[None] | None = None
+        self._urgent = asyncio.Event()
         self._idle = asyncio.Event()
         self._idle.set()
 
-    def submit_nowait(self, item: T, *, detached: bool = False) -> asyncio.Future[R]:
-        """Queue ``item``; ``detached``: nobody awaits the result (failures are only logged)."""
+    def submit_nowait(
+        self, item: T, *, detached: bool = False, urgent: bool = False
+    ) -> asyncio.Future[R]:
+        """Queue ``item``; ``detached``: nobody awaits the result (failures are only logged);
+        ``urgent``: no lingering for it."""
         future: asyncio.Future[R] = asyncio.get_running_loop().create_future()
         if detached:
             future.add_done_callback(lambda f: f.cancelled() or f.exception())
         self._items.append((item, future))
+        if urgent:
+            self._urgent.set()
         self._idle.clear()
         if self._task is None or self._task.done():
             self._task = asyncio.create_task(self._run())
@@ -55,7 +63,9 @@ class Batcher(Generic[T, R]):
         try:
             while self._items:
                 if self.linger > 0 and len(self._items) < self.max_batch:
-                    await asyncio.sleep(self.linger)
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(self._urgent.wait(), self.linger)
+                self._urgent.clear()
                 batch, self._items = (
                     self._items[: self.max_batch],
                     self._items[self.max_batch :],

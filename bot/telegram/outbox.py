@@ -86,7 +86,8 @@ class Outbox:
         self._idle = asyncio.Event()
         self._idle.set()
         self._task: asyncio.Task[None] | None = None
-        # Results of calls (sent, failed, retried): recorded together, a few ms later.
+        # Status changes of calls. Results (sent, failed, retried) linger a few ms; the
+        # ``sending`` marks of calls about to start go at once and take them along.
         self._writer: Batcher[OutboundChange, None] = Batcher(self._write, linger=RESULTS_LINGER)
 
     async def _write(self, changes: Sequence[OutboundChange]) -> list[None]:
@@ -163,8 +164,9 @@ class Outbox:
                     OutboundChange(i.row_id, "sending", attempts=i.attempts + 1)
                     for _, i, _ in started
                 ]
-                try:
-                    await self.store.set_outbound(changes)
+                try:  # one transaction, with the results of calls that ended meanwhile
+                    marks = [self._writer.submit_nowait(c, urgent=True) for c in changes]
+                    await asyncio.gather(*marks)
                 except CmbotError as exc:  # the database is busy or down: try again soon
                     log.error("could not mark %d calls as sending: %s", len(changes), exc)
                     for key, item, slot in started:
