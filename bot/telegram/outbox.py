@@ -44,7 +44,7 @@ log = logging.getLogger("cmbot.outbox")
 NO_CHAT = "\x00no-chat"
 RESULTS_LINGER = 0.01
 # In a burst (more calls ready than can start), with calls in flight, new ones start only once
-# this many (or all ``max_in_flight``, if fewer) can: the calls started together are marked
+# this many (or half of ``max_in_flight``, if fewer) can: the calls started together are marked
 # ``sending`` in one transaction, not one each.
 PICK_AT_LEAST = 8
 DEFAULT_IN_FLIGHT = 8  # without a framework to size it for (see ``Config.max_in_flight``)
@@ -190,7 +190,7 @@ class Outbox:
         wake = math.inf
         free = self.max_in_flight - self._sending
         backlog = len(self._ready) > free
-        if self._sending and backlog and free < min(PICK_AT_LEAST, self.max_in_flight):
+        if self._sending and backlog and free < min(PICK_AT_LEAST, self.max_in_flight // 2):
             return started, wake  # calls that end wake the scheduler
         for key in list(self._ready):
             if len(started) >= free:
