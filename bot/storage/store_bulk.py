@@ -88,11 +88,8 @@ class BulkPeopleStore(PeopleStore):
                 )
         if not rows:
             return ids
-        stmt = self._insert(table)
-        fields = [k for k in rows[0] if k not in ("platform", id_column, "created_at")]
-        changes = {k: func.coalesce(stmt.excluded[k], table.c[k]) for k in fields}
-        upsert = stmt.on_conflict_do_update(index_elements=["platform", id_column], set_=changes)
-        returning = upsert.returning(table.c.platform, table.c[id_column], table.c.id)
+        fields = tuple(k for k in rows[0] if k not in ("platform", id_column, "created_at"))
+        returning = self._people_upsert(table, id_column, fields)
         if len(cache) > CACHE_LIMIT:
             cache.clear()
         for platform, platform_id, row_id in session.execute(returning, rows).all():
@@ -100,3 +97,19 @@ class BulkPeopleStore(PeopleStore):
             ids[key] = int(row_id)
             cache[(name, *key, *wanted[key].values())] = int(row_id)
         return ids
+
+    def _people_upsert(self, table: Table, id_column: str, fields: tuple[str, ...]) -> Any:
+        """The upsert statement of ``table`` (built once: building it costs more than running
+        it on a few rows)."""
+        statements: dict[tuple[str, tuple[str, ...]], Any] = self.__dict__.setdefault(
+            "_people_upserts", {}
+        )
+        key = (table.name, fields)
+        if key not in statements:
+            stmt = self._insert(table)
+            changes = {k: func.coalesce(stmt.excluded[k], table.c[k]) for k in fields}
+            upsert = stmt.on_conflict_do_update(
+                index_elements=["platform", id_column], set_=changes
+            )
+            statements[key] = upsert.returning(table.c.platform, table.c[id_column], table.c.id)
+        return statements[key]
