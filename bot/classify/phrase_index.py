@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import ahocorasick
 
@@ -36,7 +37,10 @@ class PhraseHit:
     length: int  # number of tokens
 
 
+@lru_cache(maxsize=65_536)
 def phrase_tokens(phrase: str) -> tuple[str, ...]:
+    """The tokens of a playbook phrase, normalised like messages (remembered: the keyword
+    check asks again for every phrase it finds)."""
     return tuple(normalise(phrase).tokens)
 
 

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from bot.classify.pattern_filter import required_literals
+from bot.classify.pattern_filter import PatternPrefilter
 from bot.classify.phrase_index import PhraseIndex, PhraseTag
 from bot.classify.text_model import TrainingRow
 from bot.playbooks import PlaybookSet
@@ -20,9 +20,21 @@ class CompiledPattern:
     category: str
     rule: PatternRule
     regex: re.Pattern[str]
-    #: One of these is in every match on an ASCII text (see :mod:`.pattern_filter`).
-    literals: frozenset[str] | None = None
-    ignore_case: bool = False
+
+
+@dataclass(frozen=True)
+class CompiledPatterns:
+    """The playbook patterns in priority order, with the pre-check that tells which of them
+    may match a text (see :mod:`.pattern_filter`)."""
+
+    patterns: tuple[CompiledPattern, ...]
+    prefilter: PatternPrefilter
+
+    def __iter__(self) -> Iterator[CompiledPattern]:
+        return iter(self.patterns)
+
+    def __len__(self) -> int:
+        return len(self.patterns)
 
 
 def _phrases(playbooks: PlaybookSet) -> Iterator[tuple[str, PhraseTag]]:
@@ -54,16 +66,13 @@ def build_phrase_index(playbooks: PlaybookSet) -> PhraseIndex:
     return PhraseIndex(_phrases(playbooks))
 
 
-def compile_patterns(playbooks: PlaybookSet) -> list[CompiledPattern]:
+def compile_patterns(playbooks: PlaybookSet) -> CompiledPatterns:
     compiled = []
     for pb in playbooks.by_priority():
         for rule in pb.patterns:
             flags = 0 if rule.case_sensitive else re.IGNORECASE
-            regex = re.compile(rule.regex, flags)
-            literals = required_literals(regex)
-            ignore_case = bool(regex.flags & re.IGNORECASE)
-            compiled.append(CompiledPattern(pb.category, rule, regex, literals, ignore_case))
-    return compiled
+            compiled.append(CompiledPattern(pb.category, rule, re.compile(rule.regex, flags)))
+    return CompiledPatterns(tuple(compiled), PatternPrefilter([c.regex for c in compiled]))
 
 
 def example_rows(playbooks: PlaybookSet) -> list[TrainingRow]:
