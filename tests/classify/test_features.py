@@ -27,6 +27,9 @@ TEXTS = [
     "日本語 テキスト",
     "x" * 50,
     "café crème brûlée",
+    "don't stop -- it's a !!! b ... c",
+    "l'été—c'est x_y _ __ 12:30 a.b.c",
+    "word word word word",
 ]
 
 
