@@ -70,21 +70,25 @@ def pattern_checks(
     text = norm.clean[:PATTERN_TEXT_LIMIT]
     folded = norm.folded[:PATTERN_TEXT_LIMIT]
     refold = norm.folded != text
+    lowercase_only = refold and text.isascii() and folded == text.lower()
     # Only the patterns whose required literals are in the text are run (exact, see
     # :mod:`.pattern_filter`); the candidates of the folded text are found when first needed.
     prefilter = patterns.prefilter
-    in_text = prefilter.candidates(text)
+    applicable = patterns.applicable(language)
+    in_text = prefilter.candidates(text, applicable)
     in_folded: set[int] | None = None
     checks = []
     for index, compiled in enumerate(patterns.patterns):
-        rule = compiled.rule
-        if rule.languages and language not in rule.languages:
+        if index not in applicable:
             continue
+        rule = compiled.rule
         match = compiled.regex.search(text) if index in in_text else None
         if match is None and not rule.case_sensitive and refold:
+            if lowercase_only and compiled.same_on_lowercase:
+                continue  # the folded text is the text lowercased: no match there either
             # Accent-, case- and obfuscation-insensitive: "Пpeдлaгaeм" reads "предлагаем".
             if in_folded is None:
-                in_folded = prefilter.candidates(folded)
+                in_folded = prefilter.candidates(folded, applicable)
             if index in in_folded:
                 match = compiled.regex.search(folded)
         if match is None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from bot.classify.pattern_filter import PatternPrefilter
+from bot.classify.pattern_filter import PatternPrefilter, same_on_lowercase_ascii
 from bot.classify.phrase_index import PhraseIndex, PhraseTag
 from bot.classify.text_model import TrainingRow
 from bot.playbooks import PlaybookSet
@@ -20,6 +20,8 @@ class CompiledPattern:
     category: str
     rule: PatternRule
     regex: re.Pattern[str]
+    #: It finds a match in an ASCII text exactly when it does in the lowercased text.
+    same_on_lowercase: bool = False
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,19 @@ class CompiledPatterns:
 
     patterns: tuple[CompiledPattern, ...]
     prefilter: PatternPrefilter
+    _by_language: dict[str, frozenset[int]] = field(default_factory=dict, compare=False)
+
+    def applicable(self, language: str) -> frozenset[int]:
+        """The positions of the patterns that apply to messages in ``language``."""
+        found = self._by_language.get(language)
+        if found is None:
+            found = frozenset(
+                i
+                for i, c in enumerate(self.patterns)
+                if not c.rule.languages or language in c.rule.languages
+            )
+            self._by_language[language] = found
+        return found
 
     def __iter__(self) -> Iterator[CompiledPattern]:
         return iter(self.patterns)
@@ -71,7 +86,10 @@ def compile_patterns(playbooks: PlaybookSet) -> CompiledPatterns:
     for pb in playbooks.by_priority():
         for rule in pb.patterns:
             flags = 0 if rule.case_sensitive else re.IGNORECASE
-            compiled.append(CompiledPattern(pb.category, rule, re.compile(rule.regex, flags)))
+            regex = re.compile(rule.regex, flags)
+            compiled.append(
+                CompiledPattern(pb.category, rule, regex, same_on_lowercase_ascii(regex))
+            )
     return CompiledPatterns(tuple(compiled), PatternPrefilter([c.regex for c in compiled]))
 
 

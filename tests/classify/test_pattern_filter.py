@@ -11,7 +11,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.app import SHIPPED_PLAYBOOKS
-from bot.classify.pattern_filter import PatternPrefilter, may_match, required_literals
+from bot.classify.pattern_filter import (
+    PatternPrefilter,
+    required_literals,
+    requirement,
+    same_on_lowercase_ascii,
+)
 from bot.classify.playbook_index import compile_patterns
 from bot.playbooks import load_playbooks
 from bot.text.normalise import normalise
@@ -48,6 +53,8 @@ EXTRA = [
         ("(?i)free", 0),
         ("a(?i:bc)", 0),
         ("[!?]{3}", 0),
+        ("(?:ab|ſ[kK]){1,2}x?ΣΣ", re.IGNORECASE),
+        (r"\bi\b.?[^a]ς|İ{2}", re.IGNORECASE),
         (r"\bk\w+", re.IGNORECASE),
     ]
 ]
@@ -55,15 +62,30 @@ EXTRA = [
 
 def test_required_literals_of_an_alternation() -> None:
     regex = re.compile(r"\b(?:problems?|issues?|bug)\b", re.IGNORECASE)
-    assert required_literals(regex) == frozenset({"problem", "issue", "bug"})
+    assert required_literals(regex) == frozenset({"problem", "problems", "issue", "issues", "bug"})
 
 
 def test_non_ascii_literals_are_kept() -> None:
     regex = re.compile(r"(?:хочу|хотим) (?:купить|заказать)", re.IGNORECASE)
-    assert required_literals(regex) in (
-        frozenset({"хочу", "хотим"}),
-        frozenset({"купить", "заказать"}),
+    assert required_literals(regex) == frozenset(
+        {"хочу купить", "хочу заказать", "хотим купить", "хотим заказать"}
     )
+
+
+def test_finite_parts_are_expanded() -> None:
+    assert required_literals(re.compile("[!?]{2}")) == frozenset({"!!", "!?", "?!", "??"})
+    assert required_literals(re.compile(r"\bstd\.? rates?\b", re.IGNORECASE)) == frozenset(
+        {"std rate", "std rates", "std. rate", "std. rates"}
+    )
+
+
+def test_sequences_need_all_their_parts_and_branches_one() -> None:
+    needed = requirement(re.compile(r"\d+p\s?(?:/|per\s)\s?(?:msg|min)|call\w+now"))
+    assert needed is not None
+    assert needed.holds({"p", "/", "msg"})
+    assert needed.holds({"call", "now"})
+    assert not needed.holds({"p", "msg"})
+    assert not needed.holds({"call", "/"})
 
 
 def test_literals_are_in_ignorecase_classes() -> None:
@@ -74,7 +96,7 @@ def test_literals_are_in_ignorecase_classes() -> None:
 
 def test_optional_parts_give_no_literal() -> None:
     assert required_literals(re.compile(r"(?:abc)?\d+")) is None
-    assert may_match(None, "")
+    assert required_literals(re.compile(r"a(?=b)|\w+")) is None
 
 
 def test_case_sensitive_literals_keep_their_case() -> None:
@@ -134,3 +156,20 @@ def test_same_matches_as_unfiltered_search_on_real_messages() -> None:
             texts += [json.loads(line)["text"] for line in handle if line.strip()]
     texts += [normalise(t).folded for t in texts]
     _assert_exact([c.regex for c in PATTERNS], texts)
+
+
+def test_local_flags_are_noticed() -> None:
+    assert same_on_lowercase_ascii(re.compile(r"\bfree\b", re.IGNORECASE))
+    assert not same_on_lowercase_ascii(re.compile(r"\bFREE\b"))
+    assert not same_on_lowercase_ascii(re.compile(r"(?-i:A)b", re.IGNORECASE))
+    assert not same_on_lowercase_ascii(re.compile(r"x(?=(?-i:A))", re.IGNORECASE))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=60))
+def test_lowercase_ascii_finds_the_same(text: str) -> None:
+    for regex in [c.regex for c in PATTERNS] + EXTRA:
+        if same_on_lowercase_ascii(regex):
+            for variant in (text, text.upper(), text.title()):
+                found = regex.search(variant) is not None
+                assert found == (regex.search(variant.lower()) is not None), (regex, variant)
