@@ -77,7 +77,9 @@ class Classifier:
         self._faq = SimilarityIndex(*faq_examples(playbooks))
         self._faq_owner = faq_owner(playbooks)
         self._spam_index: SimilarityIndex | None = None
-        self._stacked: sp.csc_matrix | None = None  # FAQ and spam indexes side by side
+        # FAQ and spam indexes side by side, as CSR: scipy would convert a CSC operand to CSR on
+        # every product (most of the time of a one-message batch).
+        self._stacked: sp.csr_matrix | None = None
 
     # -- learning -----------------------------------------------------------------------
     def learn(self, text: str, label: str) -> None:
@@ -143,7 +145,7 @@ class Classifier:
         spam = self.spam_index
         if self._stacked is None:
             parts = [m for m in (self._faq.columns, spam.columns) if m is not None]
-            self._stacked = sp.hstack(parts, format="csc") if parts else None
+            self._stacked = sp.hstack(parts, format="csc").tocsr() if parts else None
         n_faq = len(self._faq.texts)
         if self._stacked is None:
             empty = np.zeros((features.shape[0], 0))
