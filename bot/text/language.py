@@ -63,6 +63,21 @@ _NON_LATIN = frozenset().union(*SCRIPT_LANGUAGES.values())
 # What the model reads: letters, marks, apostrophes, spaces, sentence punctuation.
 _URLISH_RE = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\S+|[@#]\w+|\S+\.(?:com|net|org|ru)\S*")
 _NOISE_RE = re.compile(r"[^\w\s'’.,!?¿¡-]|[\d_]")
+# The same replacement as a byte table, for ASCII texts (each match is one character).
+_ASCII_NOISE = bytes(
+    ord(" ") if _NOISE_RE.fullmatch(chr(code)) else code for code in range(128)
+) + bytes(range(128, 256))
+
+
+def _model_text(clean: str) -> str:
+    """What the model reads: URL-ish tokens and noise characters replaced by spaces."""
+    # Every _URLISH_RE branch needs ".", "@", "#" or "://".
+    if "." in clean or "@" in clean or "#" in clean or "://" in clean:
+        clean = _URLISH_RE.sub(" ", clean)
+    if clean.isascii():
+        return clean.encode("ascii").translate(_ASCII_NOISE).decode("ascii")
+    return _NOISE_RE.sub(" ", clean)
+
 
 # Defaults tuned on langid_tatoeba dev (see benchmarks/language.py); per backend, because
 # the two models' probabilities are calibrated differently.
@@ -133,7 +148,7 @@ class ScriptAwareDetector:
         details: dict[str, Any] = {"backend": self.backend.name}
         if hint and not hint_lang:
             details["hint_ignored"] = f"{hint!r} is not among {list(self.languages)}"
-        model_text = _NOISE_RE.sub(" ", _URLISH_RE.sub(" ", clean_text(text)))
+        model_text = _model_text(clean_text(text))
         scripts = script_counts(model_text)
         letters = sum(scripts.values())
         details["letters"] = letters

@@ -4,9 +4,18 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bot.errors import LanguageBackendError
-from bot.text.language import LanguageDetector, make_detector, primary_subtag
+from bot.text.language import (
+    _NOISE_RE,
+    _URLISH_RE,
+    LanguageDetector,
+    _model_text,
+    make_detector,
+    primary_subtag,
+)
 
 BACKENDS = ("py3langid", "langdetect")
 DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "langid_tatoeba" / "dev.jsonl"
@@ -147,3 +156,8 @@ def test_remembered_walk_gives_py3langid_own_ranking() -> None:
     for _ in range(2):  # cold, then remembered
         for text in texts:
             assert view.rank(text) == plain.rank(text), text
+
+
+@given(st.text(alphabet=st.sampled_from("ab1_ .@#:/'’-!?¿¡,\t\nÉé٣\u212a%&*()[]"), max_size=40))
+def test_model_text_is_the_two_substitutions(text: str) -> None:
+    assert _model_text(text) == _NOISE_RE.sub(" ", _URLISH_RE.sub(" ", text))
