@@ -216,27 +216,33 @@ def fold_clean(clean: str, counts: FoldCounts) -> Folded:
     urls: list[str] = []
     mentions: list[str] = []
     tags: list[str] = []
-    pieces: list[str] = []
+    pieces: list[str] = []  # the text rebuilt, only from the first token that changes
     last = 0
     token_re = _TOKEN_RE if _URL_HINT_RE.search(s) else _TOKEN_NO_URL_RE
     for m in token_re.finditer(s):
         kind = m.lastgroup
-        tok = m.group(0)
+        tok = m.group()
         if kind == "word":
-            if elongated or not (tok.isascii() and tok.isalpha()):
-                tok = _fold_word(tok, counts, elongated)
+            if not elongated and tok.isascii() and tok.isalpha():
+                tokens.append(tok)  # most words: nothing to undo
+                continue
+            new = _fold_word(tok, counts, elongated)
         elif kind == "url":
-            tok = tok.rstrip(".,;:!?)»\"'")
+            tok = tok.rstrip(".,;:!?)»\"'")  # the text itself keeps the trailing characters
             urls.append(tok)
+            tokens.append(tok)
+            continue
         elif kind == "mention":
             mentions.append(tok)
+            tokens.append(tok)
+            continue
         else:
-            body = _fold_word(tok[1:], counts, elongated)
-            tok = "#" + body
-            tags.append(tok)
-        pieces.append(s[last : m.start()])
-        pieces.append(tok)
-        last = m.start() + len(m.group(0)) if kind != "url" else m.start() + len(tok)
-        tokens.append(tok)
-    pieces.append(s[last:])
-    return Folded("".join(pieces), tuple(tokens), tuple(urls), tuple(mentions), tuple(tags))
+            new = "#" + _fold_word(tok[1:], counts, elongated)
+            tags.append(new)
+        if new != tok:
+            pieces.append(s[last : m.start()])
+            pieces.append(new)
+            last = m.end()
+        tokens.append(new)
+    folded = "".join(pieces) + s[last:] if pieces else s
+    return Folded(folded, tuple(tokens), tuple(urls), tuple(mentions), tuple(tags))
