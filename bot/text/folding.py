@@ -12,7 +12,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from bot.text.scripts import CONFUSABLES, EXTRA_FOLDS, LEET, script_of
-from bot.text.unicode_sets import MARK_DELETE
+from bot.text.unicode_sets import MARK_DELETE, MARK_RE
 
 _TLDS = (
     "com|net|org|info|biz|io|co|me|ly|gg|xyz|top|site|online|shop|store|club|pro|app|link|"
@@ -40,6 +40,7 @@ _SUSPECT_RE = re.compile(
     r"|[a-z\u00c0-\u024f][\u0370-\u052f]|[\u0370-\u052f][a-z\u00c0-\u024f]"
 )
 _LATIN_MARK_RE = re.compile("[\u0300-\u036f]+")
+_EXTRA_FOLD_RE = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(EXTRA_FOLDS)) + "]")
 _PLAIN_WORD_RE = re.compile(f"{_W}+")
 _URL_HINT_RE = re.compile(rf"://|www\.|t\.me/|@\w+\.|\w\.(?:{_TLDS})\b")
 # "c.a.s.h", "c-a-s-h", "c_a_s_h": one separator, 3+ single characters, inside one chunk.
@@ -76,9 +77,12 @@ def _strip_accents(s: str) -> str:
     s = unicodedata.normalize("NFKC", s)  # casefold can leave a non-NFKC string
     s = unicodedata.normalize("NFD", s)
     # Below U+0370 the only marks NFD can produce are U+0300-U+036F: a cheap regex does it.
-    s = _LATIN_MARK_RE.sub("", s) if max(s) < "\u0370" else s.translate(MARK_DELETE)
+    if max(s) < "\u0370":
+        s = _LATIN_MARK_RE.sub("", s)
+    elif MARK_RE.search(s):
+        s = s.translate(MARK_DELETE)
     s = unicodedata.normalize("NFC", s)
-    if s and max(s) >= "\u00c6":
+    if s and max(s) >= "\u00c6" and _EXTRA_FOLD_RE.search(s):
         s = s.translate(EXTRA_FOLDS)
     return " ".join(s.split())
 

@@ -36,6 +36,7 @@ from bot.text.scripts import script_of
 from bot.text.unicode_sets import (
     ASCII_CONTROL_RE,
     INVISIBLE_DELETE,
+    INVISIBLE_RE,
     MARK_FLOOD_RE,
     is_emoji,
 )
@@ -100,8 +101,10 @@ def _clean(text: str) -> tuple[str, int, int]:
         return " ".join(stripped.split()), len(text) - len(stripped), 0
     if max(text) < "\u0600":  # Latin, Greek, Cyrillic...: only controls and two others
         stripped = _LOW_INVISIBLE_RE.sub("", text)
-    else:
+    elif INVISIBLE_RE.search(text):
         stripped = text.translate(INVISIBLE_DELETE)
+    else:
+        stripped = text
     removed = len(text) - len(stripped)
     nfkc = unicodedata.normalize("NFKC", stripped)
     trimmed = nfkc

@@ -19,10 +19,11 @@ either. On ASCII text it is exactly ``str.lower``.
 from __future__ import annotations
 
 import _sre  # re's engine: the very lowercase re uses
+import re
 from functools import cache
 from re import _casefix  # type: ignore[attr-defined]
 
-__all__ = ["canonical", "canonical_char", "canonical_table"]
+__all__ = ["canonical", "canonical_char", "canonical_table", "unlike_lower"]
 
 _EXTRA: dict[int, tuple[int, ...]] = _casefix._EXTRA_CASES
 _CHUNK = 256
@@ -34,10 +35,9 @@ def _representative(code: int) -> int:
 
 
 @cache
-def canonical_table() -> dict[int, int]:
-    """``{code point: representative}`` for every character that is not its own (for
-    :meth:`str.translate`). Built once, on first use (a fraction of a second)."""
+def _tables() -> tuple[dict[int, int], frozenset[int]]:
     table: dict[int, int] = {}
+    unlike: set[int] = set()
     for start in range(0, 0x110000, _CHUNK):
         codes = range(start, min(start + _CHUNK, 0x110000))
         block = "".join(chr(c) for c in codes if not 0xD800 <= c < 0xE000)
@@ -47,11 +47,32 @@ def canonical_table() -> dict[int, int]:
             representative = _representative(code)
             if representative != code:
                 table[code] = representative
+            if chr(code).lower() != chr(representative):
+                unlike.add(code)
     for code in _EXTRA:  # already lowercase, but with a smaller equivalent
         representative = _representative(code)
         if representative != code:
             table[code] = representative
-    return table
+        if chr(code).lower() != chr(representative):
+            unlike.add(code)
+    return table, frozenset(unlike)
+
+
+def canonical_table() -> dict[int, int]:
+    """``{code point: representative}`` for every character that is not its own (for
+    :meth:`str.translate`). Built once, on first use (a fraction of a second)."""
+    return _tables()[0]
+
+
+def unlike_lower() -> frozenset[int]:
+    """The few characters whose representative is not their ``str.lower`` ("İ", "ı", "ſ",
+    "σ"...): a text without any of them is mapped by ``str.lower`` alone."""
+    return _tables()[1]
+
+
+@cache
+def _unlike_lower_re() -> re.Pattern[str]:
+    return re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(unlike_lower())) + "]")
 
 
 def canonical_char(ch: str) -> str:
@@ -61,6 +82,6 @@ def canonical_char(ch: str) -> str:
 
 def canonical(text: str) -> str:
     """``text`` with every character replaced by its IGNORECASE representative."""
-    if text.isascii():
-        return text.lower()
+    if text.isascii() or _unlike_lower_re().search(text) is None:
+        return text.lower()  # str.lower is per character but for "Σ" and "İ", both unlike
     return text.translate(canonical_table())

@@ -62,8 +62,11 @@ _INVISIBLE, _MARKS = _scan()
 #: space/joiners, bidi controls, soft hyphen, BOM, tags), variation selectors, fillers, surrogates.
 #: A ``str.translate`` table: one hash lookup per character, much faster than a regex class.
 INVISIBLE_DELETE: dict[int, None] = dict.fromkeys(_INVISIBLE)
+#: Whether a text holds any of them (a scan without building a new string: most texts hold none).
+INVISIBLE_RE = re.compile(f"[{_ranges(_INVISIBLE)}]")
 #: Non-spacing and enclosing combining marks (what accent folding strips after NFD).
 MARK_DELETE: dict[int, None] = dict.fromkeys(_MARKS)
+MARK_RE = re.compile(f"[{_ranges(_MARKS)}]")
 #: More than two combining marks in a row ("Zalgo" text); ``clean`` keeps the first two.
 MARK_FLOOD_RE = re.compile(f"([{_ranges(_MARKS)}]{{2}})[{_ranges(_MARKS)}]+")
 #: ASCII control characters other than whitespace (the fast path of ``clean``).

@@ -8,13 +8,25 @@ import sys
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.text.regex_case import canonical, canonical_char, canonical_table
+from bot.text.regex_case import canonical, canonical_char, canonical_table, unlike_lower
 
 
 def test_table_covers_every_character() -> None:
     table = canonical_table()
     for code in range(sys.maxunicode + 1):
         assert chr(table.get(code, code)) == canonical_char(chr(code)), hex(code)
+
+
+def test_lowercase_elsewhere() -> None:
+    unlike = unlike_lower()
+    for code in range(sys.maxunicode + 1):
+        if code not in unlike and not 0xD800 <= code < 0xE000:
+            assert chr(code).lower() == canonical_char(chr(code)), hex(code)
+
+
+@given(st.text() | st.text(alphabet="aΣσςİIıiſsΑ "))
+def test_canonical_is_per_character(text: str) -> None:
+    assert canonical(text) == "".join(canonical_char(ch) for ch in text)
 
 
 def test_ascii_is_lowercase() -> None:
