@@ -170,7 +170,31 @@ _CYRILLIC_RE = re.compile(r"[\u0400-\u052f]")
 _GREEK_RE = re.compile(r"[\u0370-\u03ff]")
 
 
+_FOLD_CACHE_LIMIT = 100_000
+_FOLDED_WORDS: dict[tuple[str, bool], tuple[str, int, int, int, int]] = {}
+
+
 def _fold_word(word: str, counts: FoldCounts, elongated: bool) -> str:
+    """:func:`_fold_word_once`, remembered per word (with what it adds to the counts)."""
+    key = (word, elongated)
+    known = _FOLDED_WORDS.get(key)
+    if known is None:
+        own = FoldCounts()
+        folded = _fold_word_once(word, own, elongated)
+        known = (folded, own.confusables, own.mixed_words, own.leet_words, own.elongated)
+        if len(_FOLDED_WORDS) >= _FOLD_CACHE_LIMIT:
+            _FOLDED_WORDS.clear()
+        _FOLDED_WORDS[key] = known
+    folded, confusables, mixed, leet, runs = known
+    if confusables or mixed or leet or runs:
+        counts.confusables += confusables
+        counts.mixed_words += mixed
+        counts.leet_words += leet
+        counts.elongated += runs
+    return folded
+
+
+def _fold_word_once(word: str, counts: FoldCounts, elongated: bool) -> str:
     script = "latin"
     original = word
     if not word.isascii():
