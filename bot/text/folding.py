@@ -12,7 +12,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from bot.text.scripts import CONFUSABLES, EXTRA_FOLDS, LEET, script_of
-from bot.text.unicode_sets import MARK_DELETE, MARK_RE
+from bot.text.unicode_sets import ASTRAL, MARK_BMP_RE, MARK_DELETE
 
 _TLDS = (
     "com|net|org|info|biz|io|co|me|ly|gg|xyz|top|site|online|shop|store|club|pro|app|link|"
@@ -77,9 +77,10 @@ def _strip_accents(s: str) -> str:
     s = unicodedata.normalize("NFKC", s)  # casefold can leave a non-NFKC string
     s = unicodedata.normalize("NFD", s)
     # Below U+0370 the only marks NFD can produce are U+0300-U+036F: a cheap regex does it.
-    if max(s) < "\u0370":
+    top = max(s)
+    if top < "\u0370":
         s = _LATIN_MARK_RE.sub("", s)
-    elif MARK_RE.search(s):
+    elif top >= ASTRAL or MARK_BMP_RE.search(s):
         s = s.translate(MARK_DELETE)
     s = unicodedata.normalize("NFC", s)
     if s and max(s) >= "\u00c6" and _EXTRA_FOLD_RE.search(s):

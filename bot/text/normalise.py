@@ -35,8 +35,9 @@ from bot.text.folding import FoldCounts, fold_clean
 from bot.text.scripts import script_of
 from bot.text.unicode_sets import (
     ASCII_CONTROL_RE,
+    ASTRAL,
+    INVISIBLE_BMP_RE,
     INVISIBLE_DELETE,
-    INVISIBLE_RE,
     MARK_FLOOD_RE,
     is_emoji,
 )
@@ -101,7 +102,7 @@ def _clean(text: str) -> tuple[str, int, int]:
         return " ".join(stripped.split()), len(text) - len(stripped), 0
     if max(text) < "\u0600":  # Latin, Greek, Cyrillic...: only controls and two others
         stripped = _LOW_INVISIBLE_RE.sub("", text)
-    elif INVISIBLE_RE.search(text):
+    elif max(text) >= ASTRAL or INVISIBLE_BMP_RE.search(text):
         stripped = text.translate(INVISIBLE_DELETE)
     else:
         stripped = text

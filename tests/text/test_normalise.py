@@ -165,3 +165,18 @@ def test_typical_message_is_fast() -> None:
         normalise(text)
     per_call = (time.perf_counter() - start) / runs
     assert per_call < 1e-3  # ~50 µs on a slow CI core; generous to avoid flakiness
+
+
+def test_bmp_classes_are_the_translation_tables() -> None:
+    """The pre-check regexes hold exactly the BMP characters of the translation tables."""
+    from bot.text.unicode_sets import (
+        INVISIBLE_BMP_RE,
+        INVISIBLE_DELETE,
+        MARK_BMP_RE,
+        MARK_DELETE,
+    )
+
+    for code in range(0x10000):
+        ch = chr(code)
+        assert (INVISIBLE_BMP_RE.fullmatch(ch) is not None) == (code in INVISIBLE_DELETE)
+        assert (MARK_BMP_RE.fullmatch(ch) is not None) == (code in MARK_DELETE)
