@@ -306,6 +306,7 @@ class PatternPrefilter:
 
     def __init__(self, regexes: Sequence[re.Pattern[str]]) -> None:
         always: list[int] = []
+        leaves: list[int] = []  # needing one of some literals: found means it may match
         self._needs: dict[int, Callable[[set[str]], bool]] = {}
         folded: dict[str, set[int]] = {}  # literal -> patterns that ignore case
         exact: dict[str, set[int]] = {}  # literal -> case-sensitive patterns
@@ -314,11 +315,15 @@ class PatternPrefilter:
             if needed is None:
                 always.append(index)
                 continue
-            self._needs[index] = needed.test()
+            if needed.parts:
+                self._needs[index] = needed.test()
+            else:
+                leaves.append(index)
             table = folded if ignores_case(regex) else exact
             for literal in needed.literals():
                 table.setdefault(literal, set()).add(index)
         self.always = frozenset(always)
+        self._leaves = frozenset(leaves)
         self._folded_owners = folded
         self._exact_owners = exact
         self._folded = _automaton(set(folded))
@@ -338,8 +343,11 @@ class PatternPrefilter:
             touched |= owners[literal]
         if among is not None:
             touched.intersection_update(among)
-        needs = self._needs
-        found.update(i for i in touched if needs[i](present))
+        found |= touched & self._leaves
+        touched -= self._leaves
+        if touched:
+            needs = self._needs
+            found.update(i for i in touched if needs[i](present))
 
     def candidates(self, text: str, among: Collection[int] | None = None) -> set[int]:
         """The positions of the patterns that may match ``text``, a superset of those that
