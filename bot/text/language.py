@@ -62,11 +62,27 @@ SCRIPT_LANGUAGES: dict[str, frozenset[str]] = {
 _NON_LATIN = frozenset().union(*SCRIPT_LANGUAGES.values())
 # What the model reads: letters, marks, apostrophes, spaces, sentence punctuation.
 _URLISH_RE = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\S+|[@#]\w+|\S+\.(?:com|net|org|ru)\S*")
+_ASCII_LETTERS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 _NOISE_RE = re.compile(r"[^\w\s'’.,!?¿¡-]|[\d_]")
 # The same replacement as a byte table, for ASCII texts (each match is one character).
 _ASCII_NOISE = bytes(
     ord(" ") if _NOISE_RE.fullmatch(chr(code)) else code for code in range(128)
 ) + bytes(range(128, 256))
+
+
+def _main_script(text: str) -> tuple[int, str]:
+    """(letters, the script of most of them; "kana" for Japanese with kanji)."""
+    if text.isascii():
+        raw = text.encode("ascii")
+        return len(raw) - len(raw.translate(None, _ASCII_LETTERS)), "latin"
+    scripts = script_counts(text)
+    letters = sum(scripts.values())
+    if not letters:
+        return 0, "latin"
+    script = scripts.most_common(1)[0][0]
+    if script == "kana" or (script == "cjk" and "kana" in scripts):
+        script = "kana"
+    return letters, script
 
 
 def _model_text(clean: str) -> str:
@@ -149,14 +165,10 @@ class ScriptAwareDetector:
         if hint and not hint_lang:
             details["hint_ignored"] = f"{hint!r} is not among {list(self.languages)}"
         model_text = _model_text(clean_text(text))
-        scripts = script_counts(model_text)
-        letters = sum(scripts.values())
+        letters, script = _main_script(model_text)
         details["letters"] = letters
         if not letters:
             return self._fallback(hint_lang, prior_lang, None, "no letters", details)
-        script = scripts.most_common(1)[0][0]
-        if script == "kana" or (script == "cjk" and "kana" in scripts):
-            script = "kana"
         details["script"] = script
         candidates = self._candidates(script)
         tiny = letters < self.tiny_letters

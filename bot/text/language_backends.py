@@ -118,6 +118,9 @@ class Py3LangidBackend:
 
     @staticmethod
     def _view(candidates: frozenset[str]) -> Any:
+        view = _PY3LANGID_VIEWS.get(candidates)  # built once per candidate set
+        if view is not None:
+            return view
         with _LOCK:
             view = _PY3LANGID_VIEWS.get(candidates)
             if view is None:
