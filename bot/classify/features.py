@@ -78,18 +78,8 @@ class Featurizer:
     """Stateless hashed features (the caches only remember hash results)."""
 
     def __init__(self) -> None:
-        self._chars: dict[str, list[int]] = {}
-        self._words: dict[str, int] = {}
+        self._words: dict[str, int] = {}  # word token or bigram -> its column
         self._entries: dict[str, _Word] = {}
-
-    def _char_columns(self, word: str) -> list[int]:
-        columns = self._chars.get(word)
-        if columns is None:
-            if len(self._chars) >= _CACHE_LIMIT:
-                self._chars.clear()
-            columns = [column(g, CHAR_FEATURES) for g in char_wb_ngrams(word)]
-            self._chars[word] = columns
-        return columns
 
     def _word_column(self, gram: str) -> int:
         col = self._words.get(gram)
@@ -106,7 +96,8 @@ class Featurizer:
             if len(self._entries) >= _CACHE_LIMIT:
                 self._entries.clear()
             tokens = _WORD_RE.findall(word)
-            cols = self._char_columns(word) + [self._word_column(t) for t in tokens]
+            cols = [column(g, CHAR_FEATURES) for g in char_wb_ngrams(word)]
+            cols += [self._word_column(t) for t in tokens]
             cols += [self._word_column(a + " " + b) for a, b in pairwise(tokens)]
             entry = _Word(
                 np.array(cols, dtype=np.int32),
