@@ -102,10 +102,10 @@ def _clean(text: str) -> tuple[str, int, int]:
         return " ".join(stripped.split()), len(text) - len(stripped), 0
     if max(text) < "\u0600":  # Latin, Greek, Cyrillic...: only controls and two others
         stripped = _LOW_INVISIBLE_RE.sub("", text)
-    elif max(text) >= ASTRAL or INVISIBLE_BMP_RE.search(text):
+    elif max(text) >= ASTRAL:
         stripped = text.translate(INVISIBLE_DELETE)
-    else:
-        stripped = text
+    else:  # the same deletions by a constant-time class: much faster on long texts
+        stripped = INVISIBLE_BMP_RE.sub("", text)
     removed = len(text) - len(stripped)
     nfkc = unicodedata.normalize("NFKC", stripped)
     trimmed = nfkc

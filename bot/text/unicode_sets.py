@@ -66,7 +66,8 @@ INVISIBLE_DELETE: dict[int, None] = dict.fromkeys(_INVISIBLE)
 MARK_DELETE: dict[int, None] = dict.fromkeys(_MARKS)
 #: The characters of each set below U+10000, as regexes: ``re`` tests a class of BMP
 #: characters in constant time (a class reaching beyond the BMP is scanned range by range), so
-#: on a text without astral characters a search tells cheaply that the translation is a no-op.
+#: on a text without astral characters ``sub("")`` deletes them much faster than the
+#: translation (one dictionary look-up per character).
 INVISIBLE_BMP_RE = re.compile(f"[{_ranges(c for c in _INVISIBLE if c < 0x10000)}]")
 MARK_BMP_RE = re.compile(f"[{_ranges(c for c in _MARKS if c < 0x10000)}]")
 ASTRAL = "\U00010000"  # text >= ASTRAL compares max(text) with the first non-BMP character
