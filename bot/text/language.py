@@ -64,6 +64,8 @@ _NON_LATIN = frozenset().union(*SCRIPT_LANGUAGES.values())
 _URLISH_RE = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\S+|[@#]\w+|\S+\.(?:com|net|org|ru)\S*")
 _ASCII_LETTERS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 _NOISE_RE = re.compile(r"[^\w\s'’.,!?¿¡-]|[\d_]")
+# Every _URLISH_RE branch needs one of these (case-sensitive, like the pattern).
+_URLISH_MARKERS = ("://", "www.", "@", "#", ".com", ".net", ".org", ".ru")
 # The same replacement as a byte table, for ASCII texts (each match is one character).
 _ASCII_NOISE = bytes(
     ord(" ") if _NOISE_RE.fullmatch(chr(code)) else code for code in range(128)
@@ -87,8 +89,7 @@ def _main_script(text: str) -> tuple[int, str]:
 
 def _model_text(clean: str) -> str:
     """What the model reads: URL-ish tokens and noise characters replaced by spaces."""
-    # Every _URLISH_RE branch needs ".", "@", "#" or "://".
-    if "." in clean or "@" in clean or "#" in clean or "://" in clean:
+    if any(marker in clean for marker in _URLISH_MARKERS):
         clean = _URLISH_RE.sub(" ", clean)
     if clean.isascii():
         return clean.encode("ascii").translate(_ASCII_NOISE).decode("ascii")
