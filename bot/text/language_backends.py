@@ -21,7 +21,8 @@ _LOCK = threading.Lock()
 _PY3LANGID_BASE: Any = None
 _PY3LANGID_VIEWS: dict[frozenset[str], Any] = {}
 _LANGDETECT_FACTORIES: dict[frozenset[str], Any] = {}
-#: (DFA state, bytes of a word with the space before it) -> (state after it, features seen).
+#: Most walks remembered: (DFA state, a word's bytes with the space before it) -> (state
+#: after it, features seen on the way); see :func:`_remembering_identifier`.
 _WALK_LIMIT = 200_000
 # ISO 639-1 -> langdetect profile name where they differ.
 _LANGDETECT_NAMES = {"zh": "zh-cn"}
