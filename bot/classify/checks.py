@@ -8,11 +8,9 @@ reported as ``negated``.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from re import Match
 
-from bot.classify.pattern_filter import may_match
 from bot.classify.phrase_index import PhraseHit, phrase_tokens
-from bot.classify.playbook_index import CompiledPattern
+from bot.classify.playbook_index import CompiledPatterns
 from bot.classify.sentiment import negated, negation_ends
 from bot.domain import CheckHit
 from bot.playbooks import PlaybookSet
@@ -64,7 +62,7 @@ def keyword_checks(
 
 
 def pattern_checks(
-    patterns: Sequence[CompiledPattern],
+    patterns: CompiledPatterns,
     norm: Normalised,
     language: str,
     variables: dict[str, str],
@@ -72,18 +70,27 @@ def pattern_checks(
     text = norm.clean[:PATTERN_TEXT_LIMIT]
     folded = norm.folded[:PATTERN_TEXT_LIMIT]
     refold = norm.folded != text
-    # On ASCII texts a pattern whose required literals are all absent is not run.
-    plain = _Haystacks(text) if text.isascii() else None
-    plain_folded = _Haystacks(folded) if refold and folded.isascii() else None
+    lowercase_only = refold and text.isascii() and folded == text.lower()
+    # Only the patterns whose required literals are in the text are run (exact, see
+    # :mod:`.pattern_filter`); the candidates of the folded text are found when first needed.
+    prefilter = patterns.prefilter
+    applicable = patterns.applicable(language)
+    in_text = prefilter.candidates(text, applicable)
+    in_folded: set[int] | None = None
     checks = []
-    for compiled in patterns:
-        rule = compiled.rule
-        if rule.languages and language not in rule.languages:
+    for index, compiled in enumerate(patterns.patterns):
+        if index not in applicable:
             continue
-        match = _search(compiled, text, plain)
+        rule = compiled.rule
+        match = compiled.regex.search(text) if index in in_text else None
         if match is None and not rule.case_sensitive and refold:
+            if lowercase_only and compiled.same_on_lowercase:
+                continue  # the folded text is the text lowercased: no match there either
             # Accent-, case- and obfuscation-insensitive: "Пpeдлaгaeм" reads "предлагаем".
-            match = _search(compiled, folded, plain_folded)
+            if in_folded is None:
+                in_folded = prefilter.candidates(folded, applicable)
+            if index in in_folded:
+                match = compiled.regex.search(folded)
         if match is None:
             continue
         if rule.extract:
@@ -103,31 +110,6 @@ def pattern_checks(
                 )
             )
     return checks
-
-
-class _Haystacks:
-    """An ASCII text as the pattern pre-check reads it: as is, and lowercased (lazily)."""
-
-    __slots__ = ("_lower", "text")
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self._lower: str | None = None
-
-    def get(self, ignore_case: bool) -> str:
-        if not ignore_case:
-            return self.text
-        if self._lower is None:
-            self._lower = self.text.lower()
-        return self._lower
-
-
-def _search(compiled: CompiledPattern, text: str, ascii_text: _Haystacks | None) -> Match | None:
-    if ascii_text is not None and not may_match(
-        compiled.literals, ascii_text.get(compiled.ignore_case)
-    ):
-        return None
-    return compiled.regex.search(text)
 
 
 def faq_check(

@@ -5,8 +5,10 @@ grams over 2**18 columns, then ``word`` 1-2 grams with the token pattern ``\\b\\
 2**16 columns; counts, each part L2-normalised, side by side): the same MurmurHash3 (seed 0,
 stable across processes), the same column of each n-gram, the same values. They are computed
 here because the vectorizer spends its time slicing and hashing the same words again and
-again: the columns of a word's character n-grams and of each word are cached, so a message
-costs a few dictionary look-ups per word. ``tests/classify/test_features.py`` checks that the
+again: everything a whitespace-separated word contributes (its character n-grams, its tokens,
+the bigrams inside it) is cached as one array of columns, so a message costs a dictionary
+look-up per word plus one per bigram across words, and the sparse matrix is built directly
+from the concatenated arrays. ``tests/classify/test_features.py`` checks that the
 matrices equal the vectorizer's.
 
 Each part is L2-normalised, so the dot product of two rows divided by 2 is a cosine.
@@ -56,21 +58,28 @@ def char_wb_ngrams(word: str) -> list[str]:
     return grams
 
 
+class _Word:
+    """What one whitespace-free word contributes to a row, computed once per word: the
+    columns of its character n-grams, of its word tokens and of the bigrams inside it
+    ("don't" → "don", "t", "don t"), as one array; and its first and last token, for the
+    bigrams with the neighbouring words. Tokens never span whitespace, so a text's tokens
+    are its words' tokens in order."""
+
+    __slots__ = ("columns", "first", "last", "size")
+
+    def __init__(self, columns: np.ndarray, first: str | None, last: str | None) -> None:
+        self.columns = columns
+        self.size = len(columns)
+        self.first = first
+        self.last = last
+
+
 class Featurizer:
     """Stateless hashed features (the caches only remember hash results)."""
 
     def __init__(self) -> None:
-        self._chars: dict[str, list[int]] = {}
-        self._words: dict[str, int] = {}
-
-    def _char_columns(self, word: str) -> list[int]:
-        columns = self._chars.get(word)
-        if columns is None:
-            if len(self._chars) >= _CACHE_LIMIT:
-                self._chars.clear()
-            columns = [column(g, CHAR_FEATURES) for g in char_wb_ngrams(word)]
-            self._chars[word] = columns
-        return columns
+        self._words: dict[str, int] = {}  # word token or bigram -> its column
+        self._entries: dict[str, _Word] = {}
 
     def _word_column(self, gram: str) -> int:
         col = self._words.get(gram)
@@ -81,29 +90,50 @@ class Featurizer:
             self._words[gram] = col
         return col
 
-    def _row(self, text: str) -> list[int]:
-        """All columns of one text, with repeats."""
-        cols: list[int] = []
-        for word in text.split():
-            cols += self._char_columns(word)
-        tokens = _WORD_RE.findall(text)
-        word_column = self._word_column
-        cols += [word_column(t) for t in tokens]
-        cols += [word_column(a + " " + b) for a, b in pairwise(tokens)]
-        return cols
+    def _entry(self, word: str) -> _Word:
+        entry = self._entries.get(word)
+        if entry is None:
+            if len(self._entries) >= _CACHE_LIMIT:
+                self._entries.clear()
+            tokens = _WORD_RE.findall(word)
+            cols = [column(g, CHAR_FEATURES) for g in char_wb_ngrams(word)]
+            cols += [self._word_column(t) for t in tokens]
+            cols += [self._word_column(a + " " + b) for a, b in pairwise(tokens)]
+            entry = _Word(
+                np.array(cols, dtype=np.int32),
+                tokens[0] if tokens else None,
+                tokens[-1] if tokens else None,
+            )
+            self._entries[word] = entry
+        return entry
 
     def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
-        n = len(texts)
-        columns: list[int] = []
-        lengths = []
+        """One row per text; each row's columns sorted, counts summed, parts L2-normalised."""
+        pieces: list[np.ndarray] = []
+        indptr = [0]
+        size = 0
+        entry_of, column_of = self._entries.get, self._words.get
         for text in texts:
-            cols = self._row(text)
-            columns += cols
-            lengths.append(len(cols))
-        rows = np.repeat(np.arange(n, dtype=np.int32), lengths)
-        cols_array = np.asarray(columns, dtype=np.int32)
-        data = np.ones(len(columns), dtype=np.float64)
-        matrix = sp.csr_matrix((data, (rows, cols_array)), shape=(n, N_FEATURES))
+            last: str | None = None
+            across: list[int] = []  # bigrams from one word's last token to the next's first
+            for word in text.split():
+                entry = entry_of(word) or self._entry(word)
+                pieces.append(entry.columns)
+                size += entry.size
+                if entry.first is not None:
+                    if last is not None:
+                        bigram = last + " " + entry.first
+                        across.append(column_of(bigram) or self._word_column(bigram))
+                    last = entry.last
+            if across:
+                pieces.append(np.array(across, dtype=np.int32))
+                size += len(across)
+            indptr.append(size)
+        indices = np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.int32)
+        matrix = sp.csr_matrix(
+            (np.ones(size, dtype=np.float64), indices, np.array(indptr, dtype=np.int32)),
+            shape=(len(texts), N_FEATURES),
+        )
         matrix.sum_duplicates()  # sorted columns, counts summed (integers: exact)
         _normalise_parts(matrix)
         return matrix

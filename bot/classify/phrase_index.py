@@ -11,6 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from itertools import accumulate
+from typing import NamedTuple
 
 import ahocorasick
 
@@ -29,14 +32,18 @@ class PhraseTag:
     phrase: str
 
 
-@dataclass(frozen=True)
-class PhraseHit:
+class PhraseHit(NamedTuple):
+    """One phrase occurrence (a named tuple: messages make many, and it is cheap to build)."""
+
     tag: PhraseTag
     start_token: int  # index of the first token of the match in the message
     length: int  # number of tokens
 
 
+@lru_cache(maxsize=65_536)
 def phrase_tokens(phrase: str) -> tuple[str, ...]:
+    """The tokens of a playbook phrase, normalised like messages (remembered: the keyword
+    check asks again for every phrase it finds)."""
     return tuple(normalise(phrase).tokens)
 
 
@@ -69,13 +76,12 @@ class PhraseIndex:
         if not self.size or not tokens:
             return []
         text = joined(tokens)
-        starts: dict[int, int] = {}  # character offset of a token -> its index
-        offset = 1
-        for index, token in enumerate(tokens):
-            starts[offset] = index
-            offset += len(token) + 1
+        starts: dict[int, int] | None = None  # character offset of a token -> its index
         hits = []
         for end, (length, key_chars, tags) in self._automaton.iter(text):
+            if starts is None:
+                offsets = accumulate((len(t) + 1 for t in tokens), initial=1)
+                starts = dict(zip(offsets, range(len(tokens)), strict=False))  # n+1 offsets
             first = starts.get(end - key_chars + 2, 0)
             for tag in tags:
                 hits.append(PhraseHit(tag, first, length))

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from bot.classify.pattern_filter import required_literals
+from bot.classify.pattern_filter import PatternPrefilter, same_on_lowercase_ascii
 from bot.classify.phrase_index import PhraseIndex, PhraseTag
 from bot.classify.text_model import TrainingRow
 from bot.playbooks import PlaybookSet
@@ -20,9 +20,36 @@ class CompiledPattern:
     category: str
     rule: PatternRule
     regex: re.Pattern[str]
-    #: One of these is in every match on an ASCII text (see :mod:`.pattern_filter`).
-    literals: frozenset[str] | None = None
-    ignore_case: bool = False
+    #: It finds a match in an ASCII text exactly when it does in the lowercased text.
+    same_on_lowercase: bool = False
+
+
+@dataclass(frozen=True)
+class CompiledPatterns:
+    """The playbook patterns in priority order, with the pre-check that tells which of them
+    may match a text (see :mod:`.pattern_filter`)."""
+
+    patterns: tuple[CompiledPattern, ...]
+    prefilter: PatternPrefilter
+    _by_language: dict[str, frozenset[int]] = field(default_factory=dict, compare=False)
+
+    def applicable(self, language: str) -> frozenset[int]:
+        """The positions of the patterns that apply to messages in ``language``."""
+        found = self._by_language.get(language)
+        if found is None:
+            found = frozenset(
+                i
+                for i, c in enumerate(self.patterns)
+                if not c.rule.languages or language in c.rule.languages
+            )
+            self._by_language[language] = found
+        return found
+
+    def __iter__(self) -> Iterator[CompiledPattern]:
+        return iter(self.patterns)
+
+    def __len__(self) -> int:
+        return len(self.patterns)
 
 
 def _phrases(playbooks: PlaybookSet) -> Iterator[tuple[str, PhraseTag]]:
@@ -54,16 +81,16 @@ def build_phrase_index(playbooks: PlaybookSet) -> PhraseIndex:
     return PhraseIndex(_phrases(playbooks))
 
 
-def compile_patterns(playbooks: PlaybookSet) -> list[CompiledPattern]:
+def compile_patterns(playbooks: PlaybookSet) -> CompiledPatterns:
     compiled = []
     for pb in playbooks.by_priority():
         for rule in pb.patterns:
             flags = 0 if rule.case_sensitive else re.IGNORECASE
             regex = re.compile(rule.regex, flags)
-            literals = required_literals(regex)
-            ignore_case = bool(regex.flags & re.IGNORECASE)
-            compiled.append(CompiledPattern(pb.category, rule, regex, literals, ignore_case))
-    return compiled
+            compiled.append(
+                CompiledPattern(pb.category, rule, regex, same_on_lowercase_ascii(regex))
+            )
+    return CompiledPatterns(tuple(compiled), PatternPrefilter([c.regex for c in compiled]))
 
 
 def example_rows(playbooks: PlaybookSet) -> list[TrainingRow]:

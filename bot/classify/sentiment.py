@@ -8,6 +8,7 @@ right before a word counts it 1.5 times.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from bot.classify.phrase_index import PhraseHit
@@ -15,6 +16,10 @@ from bot.domain import CheckHit, Sentiment
 
 POSITIVE_EMOJI = frozenset("😀😃😄😁😊😍🥰😘🤩👍👏🙏❤💖💕💯🔥✨🎉🌟⭐👌☺🙂💗💜💙💚🤗")
 NEGATIVE_EMOJI = frozenset("😡😠🤬👎😤😞😢😭💔🙄😒😩😫🤮🤢😖😣☹🙁😑")
+# Either kind, to find them without looking at every character in Python.
+_EMOJI_RE = re.compile(
+    "[" + "".join(re.escape(c) for c in sorted(POSITIVE_EMOJI | NEGATIVE_EMOJI)) + "]"
+)
 
 
 def negated(hit: PhraseHit, negation_ends: Sequence[int], window: int) -> bool:
@@ -46,7 +51,8 @@ def sentiment_of(
         score += sign * weight
         label = f"not {hit.tag.phrase}" if flipped else hit.tag.phrase
         (positive if sign > 0 else negative).append(label)
-    for char in text[:2000]:
+    emoji = () if text.isascii() else _EMOJI_RE.findall(text[:2000])
+    for char in emoji:
         if char in POSITIVE_EMOJI:
             score += 0.5
             positive.append(char)

@@ -24,6 +24,7 @@ URL_RE = re.compile(
 )
 MENTION_RE = re.compile(r"(?<![\w@])@[A-Za-z][A-Za-z0-9_]{3,31}\b")
 PHONE_RE = re.compile(r"(?<!\w)\+?\d(?:[\s().-]?\d){8,14}(?!\w)")
+_DIGIT_RE = re.compile(r"\d")  # every phone number has one: a cheap pre-check
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,8 @@ class SpamContext:
 
 
 def find_urls(text: str) -> tuple[str, ...]:
+    if "." not in text and ":" not in text:  # every URL_RE branch needs one of them
+        return ()
     return tuple(match.group(0).rstrip(".,;:!?)") for match in URL_RE.finditer(text))
 
 
@@ -65,24 +68,34 @@ def _links(ctx: SpamContext, _signal: SpamSignal) -> dict[str, object] | None:
 
 
 def _shorteners(ctx: SpamContext, signal: SpamSignal) -> dict[str, object] | None:
+    if not ctx.urls:
+        return None
     domains = {d.lower() for d in signal.domains}
     found = sorted({_host(u) for u in ctx.urls} & domains)
     return {"matched": found} if found else None
 
 
 def _mentions(ctx: SpamContext, _signal: SpamSignal) -> dict[str, object] | None:
+    if "@" not in ctx.norm.clean:
+        return None
     found = MENTION_RE.findall(ctx.norm.clean)
     return {"matched": found[:5], "count": len(found)} if found else None
 
 
 def _phones(ctx: SpamContext, _signal: SpamSignal) -> dict[str, object] | None:
+    if _DIGIT_RE.search(ctx.norm.clean) is None:
+        return None
     found = [m for m in PHONE_RE.findall(ctx.norm.clean) if sum(c.isdigit() for c in m) >= 9]
     return {"matched": found[:3]} if found else None
 
 
+_MESSENGER_HOSTS = frozenset({"t.me", "wa.me", "telegram.me", "api.whatsapp.com"})
+_MESSENGER_PHRASES = _phrases("messenger_handles")
+
+
 def _messenger(ctx: SpamContext, signal: SpamSignal) -> dict[str, object] | None:
-    hosts = {_host(u) for u in ctx.urls} & {"t.me", "wa.me", "telegram.me", "api.whatsapp.com"}
-    phrases = _phrases("messenger_handles")(ctx, signal)
+    hosts = {_host(u) for u in ctx.urls} & _MESSENGER_HOSTS if ctx.urls else set()
+    phrases = _MESSENGER_PHRASES(ctx, signal)
     matched = sorted(hosts) + (list(phrases["matched"]) if phrases else [])  # type: ignore[call-overload]
     return {"matched": matched} if matched else None
 

@@ -12,7 +12,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from bot.text.scripts import CONFUSABLES, EXTRA_FOLDS, LEET, script_of
-from bot.text.unicode_sets import MARK_DELETE
+from bot.text.unicode_sets import ASTRAL, MARK_BMP_RE, MARK_DELETE
 
 _TLDS = (
     "com|net|org|info|biz|io|co|me|ly|gg|xyz|top|site|online|shop|store|club|pro|app|link|"
@@ -40,6 +40,7 @@ _SUSPECT_RE = re.compile(
     r"|[a-z\u00c0-\u024f][\u0370-\u052f]|[\u0370-\u052f][a-z\u00c0-\u024f]"
 )
 _LATIN_MARK_RE = re.compile("[\u0300-\u036f]+")
+_EXTRA_FOLD_RE = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(EXTRA_FOLDS)) + "]")
 _PLAIN_WORD_RE = re.compile(f"{_W}+")
 _URL_HINT_RE = re.compile(rf"://|www\.|t\.me/|@\w+\.|\w\.(?:{_TLDS})\b")
 # "c.a.s.h", "c-a-s-h", "c_a_s_h": one separator, 3+ single characters, inside one chunk.
@@ -76,9 +77,15 @@ def _strip_accents(s: str) -> str:
     s = unicodedata.normalize("NFKC", s)  # casefold can leave a non-NFKC string
     s = unicodedata.normalize("NFD", s)
     # Below U+0370 the only marks NFD can produce are U+0300-U+036F: a cheap regex does it.
-    s = _LATIN_MARK_RE.sub("", s) if max(s) < "\u0370" else s.translate(MARK_DELETE)
+    top = max(s)
+    if top < "\u0370":
+        s = _LATIN_MARK_RE.sub("", s)
+    elif top >= ASTRAL:
+        s = s.translate(MARK_DELETE)
+    else:  # the same deletions by a constant-time class: much faster on long texts
+        s = MARK_BMP_RE.sub("", s)
     s = unicodedata.normalize("NFC", s)
-    if s and max(s) >= "\u00c6":
+    if s and max(s) >= "\u00c6" and _EXTRA_FOLD_RE.search(s):
         s = s.translate(EXTRA_FOLDS)
     return " ".join(s.split())
 
@@ -166,7 +173,31 @@ _CYRILLIC_RE = re.compile(r"[\u0400-\u052f]")
 _GREEK_RE = re.compile(r"[\u0370-\u03ff]")
 
 
+_FOLD_CACHE_LIMIT = 100_000
+_FOLDED_WORDS: dict[tuple[str, bool], tuple[str, int, int, int, int]] = {}
+
+
 def _fold_word(word: str, counts: FoldCounts, elongated: bool) -> str:
+    """:func:`_fold_word_once`, remembered per word (with what it adds to the counts)."""
+    key = (word, elongated)
+    known = _FOLDED_WORDS.get(key)
+    if known is None:
+        own = FoldCounts()
+        folded = _fold_word_once(word, own, elongated)
+        known = (folded, own.confusables, own.mixed_words, own.leet_words, own.elongated)
+        if len(_FOLDED_WORDS) >= _FOLD_CACHE_LIMIT:
+            _FOLDED_WORDS.clear()
+        _FOLDED_WORDS[key] = known
+    folded, confusables, mixed, leet, runs = known
+    if confusables or mixed or leet or runs:
+        counts.confusables += confusables
+        counts.mixed_words += mixed
+        counts.leet_words += leet
+        counts.elongated += runs
+    return folded
+
+
+def _fold_word_once(word: str, counts: FoldCounts, elongated: bool) -> str:
     script = "latin"
     original = word
     if not word.isascii():
@@ -216,27 +247,33 @@ def fold_clean(clean: str, counts: FoldCounts) -> Folded:
     urls: list[str] = []
     mentions: list[str] = []
     tags: list[str] = []
-    pieces: list[str] = []
+    pieces: list[str] = []  # the text rebuilt, only from the first token that changes
     last = 0
     token_re = _TOKEN_RE if _URL_HINT_RE.search(s) else _TOKEN_NO_URL_RE
     for m in token_re.finditer(s):
         kind = m.lastgroup
-        tok = m.group(0)
+        tok = m.group()
         if kind == "word":
-            if elongated or not (tok.isascii() and tok.isalpha()):
-                tok = _fold_word(tok, counts, elongated)
+            if not elongated and tok.isascii() and tok.isalpha():
+                tokens.append(tok)  # most words: nothing to undo
+                continue
+            new = _fold_word(tok, counts, elongated)
         elif kind == "url":
-            tok = tok.rstrip(".,;:!?)»\"'")
+            tok = tok.rstrip(".,;:!?)»\"'")  # the text itself keeps the trailing characters
             urls.append(tok)
+            tokens.append(tok)
+            continue
         elif kind == "mention":
             mentions.append(tok)
+            tokens.append(tok)
+            continue
         else:
-            body = _fold_word(tok[1:], counts, elongated)
-            tok = "#" + body
-            tags.append(tok)
-        pieces.append(s[last : m.start()])
-        pieces.append(tok)
-        last = m.start() + len(m.group(0)) if kind != "url" else m.start() + len(tok)
-        tokens.append(tok)
-    pieces.append(s[last:])
-    return Folded("".join(pieces), tuple(tokens), tuple(urls), tuple(mentions), tuple(tags))
+            new = "#" + _fold_word(tok[1:], counts, elongated)
+            tags.append(new)
+        if new != tok:
+            pieces.append(s[last : m.start()])
+            pieces.append(new)
+            last = m.end()
+        tokens.append(new)
+    folded = "".join(pieces) + s[last:] if pieces else s
+    return Folded(folded, tuple(tokens), tuple(urls), tuple(mentions), tuple(tags))

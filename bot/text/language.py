@@ -62,7 +62,39 @@ SCRIPT_LANGUAGES: dict[str, frozenset[str]] = {
 _NON_LATIN = frozenset().union(*SCRIPT_LANGUAGES.values())
 # What the model reads: letters, marks, apostrophes, spaces, sentence punctuation.
 _URLISH_RE = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\S+|[@#]\w+|\S+\.(?:com|net|org|ru)\S*")
+_ASCII_LETTERS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 _NOISE_RE = re.compile(r"[^\w\s'’.,!?¿¡-]|[\d_]")
+# Every _URLISH_RE branch needs one of these (case-sensitive, like the pattern).
+_URLISH_MARKERS = ("://", "www.", "@", "#", ".com", ".net", ".org", ".ru")
+# The same replacement as a byte table, for ASCII texts (each match is one character).
+_ASCII_NOISE = bytes(
+    ord(" ") if _NOISE_RE.fullmatch(chr(code)) else code for code in range(128)
+) + bytes(range(128, 256))
+
+
+def _main_script(text: str) -> tuple[int, str]:
+    """(letters, the script of most of them; "kana" for Japanese with kanji)."""
+    if text.isascii():
+        raw = text.encode("ascii")
+        return len(raw) - len(raw.translate(None, _ASCII_LETTERS)), "latin"
+    scripts = script_counts(text)
+    letters = sum(scripts.values())
+    if not letters:
+        return 0, "latin"
+    script = scripts.most_common(1)[0][0]
+    if script == "kana" or (script == "cjk" and "kana" in scripts):
+        script = "kana"
+    return letters, script
+
+
+def _model_text(clean: str) -> str:
+    """What the model reads: URL-ish tokens and noise characters replaced by spaces."""
+    if any(marker in clean for marker in _URLISH_MARKERS):
+        clean = _URLISH_RE.sub(" ", clean)
+    if clean.isascii():
+        return clean.encode("ascii").translate(_ASCII_NOISE).decode("ascii")
+    return _NOISE_RE.sub(" ", clean)
+
 
 # Defaults tuned on langid_tatoeba dev (see benchmarks/language.py); per backend, because
 # the two models' probabilities are calibrated differently.
@@ -133,15 +165,11 @@ class ScriptAwareDetector:
         details: dict[str, Any] = {"backend": self.backend.name}
         if hint and not hint_lang:
             details["hint_ignored"] = f"{hint!r} is not among {list(self.languages)}"
-        model_text = _NOISE_RE.sub(" ", _URLISH_RE.sub(" ", clean_text(text)))
-        scripts = script_counts(model_text)
-        letters = sum(scripts.values())
+        model_text = _model_text(clean_text(text))
+        letters, script = _main_script(model_text)
         details["letters"] = letters
         if not letters:
             return self._fallback(hint_lang, prior_lang, None, "no letters", details)
-        script = scripts.most_common(1)[0][0]
-        if script == "kana" or (script == "cjk" and "kana" in scripts):
-            script = "kana"
         details["script"] = script
         candidates = self._candidates(script)
         tiny = letters < self.tiny_letters

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import threading
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol
@@ -20,6 +21,9 @@ _LOCK = threading.Lock()
 _PY3LANGID_BASE: Any = None
 _PY3LANGID_VIEWS: dict[frozenset[str], Any] = {}
 _LANGDETECT_FACTORIES: dict[frozenset[str], Any] = {}
+#: Most walks remembered: (DFA state, a word's bytes with the space before it) -> (state
+#: after it, features seen on the way); see :func:`_remembering_identifier`.
+_WALK_LIMIT = 200_000
 # ISO 639-1 -> langdetect profile name where they differ.
 _LANGDETECT_NAMES = {"zh": "zh-cn"}
 
@@ -43,10 +47,63 @@ def _py3langid_base() -> Any:
                 raise LanguageBackendError(
                     "language backend 'py3langid' is not installed: pip install py3langid"
                 ) from exc
-            _PY3LANGID_BASE = langid.LanguageIdentifier.from_model_file(
-                langid.MODEL_FILE, norm_probs=True
-            )
+            identifier = _remembering_identifier(langid.LanguageIdentifier)
+            _PY3LANGID_BASE = identifier.from_model_file(langid.MODEL_FILE, norm_probs=True)
         return _PY3LANGID_BASE
+
+
+def _remembering_identifier(base: Any) -> Any:
+    """py3langid's identifier, with the walk of its n-gram automaton remembered per word.
+
+    py3langid finds the byte n-gram features of a text by walking a DFA over its UTF-8
+    bytes in Python, one step per byte: most of its time. The walk is deterministic, so the
+    walk over one word from one state always ends in the same state with the same features:
+    that is remembered, and a text costs a dictionary look-up per word. The features come
+    out in the same order, so the scores (computed by py3langid itself) are the same, bit for
+    bit. If a py3langid release no longer walks this way, the class falls back to its own.
+    """
+    if not all(
+        hasattr(base, name) for name in ("_raw_score", "_sparse_score", "__slots__")
+    ) or not {"tk_nextmove", "tk_output", "_rowbase"} <= set(base.__slots__):
+        return base
+
+    class RememberingIdentifier(base):
+        __slots__ = ("_walks",)
+
+        def _raw_score(self, text: Any) -> Any:
+            walks = getattr(self, "_walks", None)
+            if walks is None or not isinstance(text, bytes):
+                return super()._raw_score(text)
+            if len(walks) >= _WALK_LIMIT:
+                walks.clear()
+            nextmove, rowbase, output = self.tk_nextmove, self._rowbase, self.tk_output
+            state = 0
+            features: list[int] = []
+            for i, word in enumerate(text.split(b" ")):
+                chunk = b" " + word if i else word
+                key = (state, chunk)
+                known = walks.get(key)
+                if known is None:
+                    end, seen = state, []
+                    for byte in chunk:
+                        end = nextmove[rowbase[end] + byte]
+                        feature = output[end]
+                        if feature >= 0:
+                            seen.append(feature)
+                    known = walks[key] = (end, tuple(seen))
+                state = known[0]
+                features += known[1]
+            if not features:
+                return super()._raw_score(text)  # py3langid's own score of a featureless text
+            return self._sparse_score(Counter(features), self.nb_ptc)
+
+        @classmethod
+        def from_model_file(cls, *args: Any, **kwargs: Any) -> Any:
+            identifier = super().from_model_file(*args, **kwargs)
+            identifier._walks = {}  # shared by the shallow copies (the language views)
+            return identifier
+
+    return RememberingIdentifier
 
 
 class Py3LangidBackend:
@@ -62,6 +119,9 @@ class Py3LangidBackend:
 
     @staticmethod
     def _view(candidates: frozenset[str]) -> Any:
+        view = _PY3LANGID_VIEWS.get(candidates)  # built once per candidate set
+        if view is not None:
+            return view
         with _LOCK:
             view = _PY3LANGID_VIEWS.get(candidates)
             if view is None:

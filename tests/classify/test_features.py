@@ -27,6 +27,9 @@ TEXTS = [
     "日本語 テキスト",
     "x" * 50,
     "café crème brûlée",
+    "don't stop -- it's a !!! b ... c",
+    "l'été—c'est x_y _ __ 12:30 a.b.c",
+    "word word word word",
 ]
 
 
@@ -66,6 +69,19 @@ def assert_identical(texts: list[str]) -> None:
 
 def test_same_features_as_hashing_vectorizer() -> None:
     assert_identical([normalise(t).folded for t in TEXTS] + TEXTS)
+
+
+def test_one_text_as_in_a_batch() -> None:
+    featurizer = Featurizer()
+    texts = [normalise(t).folded for t in TEXTS] + TEXTS
+    batch = featurizer.transform(texts)
+    for i, text in enumerate(texts):
+        alone = featurizer.transform([text])
+        expected = reference([text])
+        for got in (alone, batch[i]):
+            assert np.array_equal(got.indptr, expected.indptr)
+            assert np.array_equal(got.indices, expected.indices)
+            assert np.array_equal(got.data, expected.data)
 
 
 def test_same_features_on_real_messages() -> None:

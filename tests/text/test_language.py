@@ -4,9 +4,18 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bot.errors import LanguageBackendError
-from bot.text.language import LanguageDetector, make_detector, primary_subtag
+from bot.text.language import (
+    _NOISE_RE,
+    _URLISH_RE,
+    LanguageDetector,
+    _model_text,
+    make_detector,
+    primary_subtag,
+)
 
 BACKENDS = ("py3langid", "langdetect")
 DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "langid_tatoeba" / "dev.jsonl"
@@ -127,3 +136,35 @@ def test_accuracy_on_tatoeba(backend: str, floor: float, short_floor: float) -> 
     short = [ok for is_short, ok in hits if is_short]
     assert overall >= floor
     assert sum(short) / len(short) >= short_floor
+
+
+def test_remembered_walk_gives_py3langid_own_ranking() -> None:
+    """The per-word memory of the n-gram walk changes nothing, bit for bit."""
+    from py3langid import langid
+
+    from bot.text.language_backends import Py3LangidBackend, _py3langid_base
+
+    _py3langid_base()
+    languages = ["fr", "en", "ru", "de", "uk", "tr"]
+    view = Py3LangidBackend._view(frozenset(languages))
+    plain = langid.LanguageIdentifier.from_model_file(langid.MODEL_FILE, norm_probs=True)
+    plain.set_languages(sorted(languages))
+    texts = ["", " ", "  a  b ", "HELLO WORLD", "Прuвет мир", "日本語", "çà et là", "x" * 300]
+    if DATA.is_file():
+        with DATA.open(encoding="utf-8") as handle:
+            texts += [json.loads(line)["text"] for line in handle if line.strip()][:3000]
+    for _ in range(2):  # cold, then remembered
+        for text in texts:
+            assert view.rank(text) == plain.rank(text), text
+
+
+URLISH_PIECES = ["com", "net", "org", "ru", "RU", "www", "http", "https", "://", "x.y"]
+
+
+@given(
+    st.lists(
+        st.sampled_from(list("ab1_ .@#:/'’-!?¿¡,\t\nÉé٣\u212a%&*()[]") + URLISH_PIECES), max_size=20
+    ).map("".join)
+)
+def test_model_text_is_the_two_substitutions(text: str) -> None:
+    assert _model_text(text) == _NOISE_RE.sub(" ", _URLISH_RE.sub(" ", text))

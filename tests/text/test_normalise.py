@@ -8,6 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.text.normalise import MAX_CHARS, match_key, normalise
+from bot.text.unicode_sets import INVISIBLE_BMP_RE, INVISIBLE_DELETE, MARK_BMP_RE, MARK_DELETE
 
 INVISIBLE_CATEGORIES = {"Cf", "Cc", "Cs"}
 PROPS = settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow], deadline=None)
@@ -165,3 +166,17 @@ def test_typical_message_is_fast() -> None:
         normalise(text)
     per_call = (time.perf_counter() - start) / runs
     assert per_call < 1e-3  # ~50 µs on a slow CI core; generous to avoid flakiness
+
+
+def test_bmp_classes_are_the_translation_tables() -> None:
+    """The pre-check regexes hold exactly the BMP characters of the translation tables."""
+    for code in range(0x10000):
+        ch = chr(code)
+        assert (INVISIBLE_BMP_RE.fullmatch(ch) is not None) == (code in INVISIBLE_DELETE)
+        assert (MARK_BMP_RE.fullmatch(ch) is not None) == (code in MARK_DELETE)
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=0xFFFF), max_size=50))
+def test_bmp_deletions_are_the_translations(text: str) -> None:
+    assert INVISIBLE_BMP_RE.sub("", text) == text.translate(INVISIBLE_DELETE)
+    assert MARK_BMP_RE.sub("", text) == text.translate(MARK_DELETE)
