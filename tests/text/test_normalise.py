@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import time
 import unicodedata
 
 import pytest
@@ -147,25 +146,12 @@ def test_combining_flood_is_trimmed() -> None:
     assert n.folded == "zalgo"
 
 
-def test_huge_input_is_bounded_and_fast() -> None:
+def test_huge_input_is_bounded() -> None:
     text = ("fr33 m0ney c.a.s.h gооgle 😀 " * 40_000)[:1_000_000]
-    start = time.perf_counter()
     n = normalise(text)
-    assert time.perf_counter() - start < 1.0
     assert n.stats.truncated and n.stats.length == len(text)
     assert len(n.clean) <= MAX_CHARS
     assert n.original is text
-
-
-def test_typical_message_is_fast() -> None:
-    text = "Bonjour, je voudrais savoir quand ma commande sera livrée, merci d'avance !!"
-    normalise(text)
-    runs = 2000
-    start = time.perf_counter()
-    for _ in range(runs):
-        normalise(text)
-    per_call = (time.perf_counter() - start) / runs
-    assert per_call < 1e-3  # ~50 µs on a slow CI core; generous to avoid flakiness
 
 
 def test_bmp_classes_are_the_translation_tables() -> None:
