@@ -10,7 +10,9 @@ talking to it by long polling with the framework's real client stack. For each f
   by getUpdates to the last reply received by the fake; ``p50_ms``/``p99_ms`` are per update,
   from being served to its reply arriving at the fake.
 * ``paced``: one message every 10 ms (100 updates/s) for ``S`` seconds; latency as above.
-* ``ratio``: cmbot's burst updates/s over the echo bot's, same framework, same run.
+* ``ratio``: cmbot's burst updates/s over the echo bot's, same framework, same run;
+  ``cpu_ratio``: the echo bot's process CPU time per update over cmbot's during the burst
+  (the fake server's share is in both), which other load on the machine disturbs less.
 * ``limits``: the fake enforces Telegram's real limits (1/s per chat, 20/min per group, 30/s
   overall; over them: 429) and cmbot runs with its default outbox; a burst of ``B`` private
   messages (so the 30/s global limit binds); ``replies_per_s`` is the delivered rate from the
@@ -174,12 +176,15 @@ async def burst(start: Starter, n: int, uid0: int) -> dict[str, Any]:
     async with FakeBotApi() as server:
         pushed = server.push_update(*[dm(server, uid0 + i) for i in range(n)])
         async with start(server):
+            cpu = time.process_time()
             await wait_for(server, pushed, 120)
+            cpu = time.process_time() - cpu
         lat, arrivals = latencies(server, pushed)
         first = min(server.served_at.values())
         took = max(arrivals) - first if arrivals else float("nan")
     return {"updates": n, "answered": len(lat), "seconds": round(took, 3),
-            "updates_per_s": round(len(lat) / took, 1), **summary(lat)}  # fmt: skip
+            "updates_per_s": round(len(lat) / took, 1), **summary(lat),
+            "cpu_ms_per_update": round(cpu * 1000 / n, 3)}  # fmt: skip
 
 
 async def paced(start: Starter, seconds: float, uid0: int, rate: float = 100.0) -> dict[str, Any]:
@@ -235,6 +240,13 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
         }  # fmt: skip
         result["ratio"] = round(
             result["cmbot"]["burst"]["updates_per_s"] / result["echo"]["burst"]["updates_per_s"],
+            3,
+        )
+        # CPU time of the whole process (bot, fake server, both) per update, echo over cmbot:
+        # steadier than the rate on a machine that other work slows down.
+        result["cpu_ratio"] = round(
+            result["echo"]["burst"]["cpu_ms_per_update"]
+            / result["cmbot"]["burst"]["cpu_ms_per_update"],
             3,
         )
         result["limits"] = await limited(framework, classifier, args.limits_burst, 6_000_000)
