@@ -101,20 +101,6 @@ class OutboundStore(PeopleStore):
             return
         now = utcnow()
         t = OUTBOUND
-        stmt = (
-            update(t)
-            .where(t.c.id == bindparam("row_id"))
-            .values(
-                status=bindparam("new_status"),
-                attempts=func.coalesce(bindparam("new_attempts"), t.c.attempts),
-                error=func.coalesce(bindparam("new_error"), t.c.error),
-                platform_message_id=func.coalesce(
-                    bindparam("new_message_id"), t.c.platform_message_id
-                ),
-                sent_at=case((bindparam("new_status") == "sent", now), else_=t.c.sent_at),
-                updated_at=now,
-            )
-        )
         rows = [
             {
                 "row_id": c.id,
@@ -122,18 +108,37 @@ class OutboundStore(PeopleStore):
                 "new_attempts": c.attempts,
                 "new_error": c.error,
                 "new_message_id": c.message_id,
+                "now": now,
             }
             for c in changes
         ]
 
         def work(connection: Connection) -> None:
-            connection.execute(stmt, rows)
+            connection.execute(_STATUS_CHANGE, rows)
             for change in (c for c in changes if c.result):
                 detail = connection.scalar(select(t.c.detail).where(t.c.id == change.id))
                 merged = {**dict(detail or {}), "result": change.result}
                 connection.execute(update(t).where(t.c.id == change.id).values(detail=merged))
 
         await self.db.run_write(work, f"updating {len(changes)} outgoing calls", rows=len(changes))
+
+
+# One statement for every status change (built once: building it costs more than running it).
+_NOW = bindparam("now", type_=OUTBOUND.c.updated_at.type)
+_STATUS_CHANGE = (
+    update(OUTBOUND)
+    .where(OUTBOUND.c.id == bindparam("row_id"))
+    .values(
+        status=bindparam("new_status"),
+        attempts=func.coalesce(bindparam("new_attempts"), OUTBOUND.c.attempts),
+        error=func.coalesce(bindparam("new_error"), OUTBOUND.c.error),
+        platform_message_id=func.coalesce(
+            bindparam("new_message_id"), OUTBOUND.c.platform_message_id
+        ),
+        sent_at=case((bindparam("new_status") == "sent", _NOW), else_=OUTBOUND.c.sent_at),
+        updated_at=_NOW,
+    )
+)
 
 
 def outbound_row(inbound_id: int | None, record: OutboundRecord) -> dict[str, Any]:

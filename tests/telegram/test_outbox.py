@@ -256,3 +256,21 @@ async def test_at_most_max_in_flight_calls_at_once(database: Database, clock: Fa
     assert api.peak == 3
     assert len(api.sent()) == 12
     assert await statuses(store, ids) == {"sent": 12}
+
+
+async def test_a_sent_call_records_when_it_was_sent_a_failed_one_does_not(
+    database: Database, outbox: Outbox, api: RecordingApi
+) -> None:
+    from bot.storage.models import OutboundMessage
+
+    store = Store(database)
+    api.fail(BadRequest("message text is empty"), chat_id=2)
+    sent = await queue(store, outbox, send_text("1", "hello"))
+    failed = await queue(store, outbox, send_text("2", "hello"))
+    await run(outbox)
+    async with database.session() as session:
+        rows = {r.id: r for r in (await session.scalars(select(OutboundMessage))).all()}
+    assert rows[sent].status == "sent" and rows[sent].sent_at is not None
+    assert rows[sent].updated_at is not None and rows[sent].attempts == 1
+    assert rows[failed].status == "failed" and rows[failed].sent_at is None
+    assert rows[failed].error is not None and "400" in rows[failed].error
