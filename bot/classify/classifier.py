@@ -128,7 +128,11 @@ class Classifier:
             features = FEATURIZER.transform([norms[i].folded for i in wordy])
             faq_rows, spam_rows = self._similarities(features)
             for i, p, f, s in zip(
-                wordy, self.model.predict(features), faq_rows, spam_rows, strict=True
+                wordy,
+                self.model.predict([norms[i].folded for i in wordy]),
+                faq_rows,
+                spam_rows,
+                strict=True,
             ):
                 probabilities[i], faq_best[i], spam_best[i] = p, f, s
         return [

@@ -1,0 +1,117 @@
+"""Character n-grams across word boundaries, weighted as learnt from the training rows.
+
+Why not only the hashed features of :mod:`bot.classify.features`: those see characters within
+a word (``char_wb``) and words without punctuation. How a message is *addressed* is what tells
+a complaint from a question or a remark ("did you", "n't you", "? @", "!!"), and that sits
+across word boundaries and in punctuation. On the complaint tweets (5-fold, the text model
+alone) character 1-5 grams over the whole text reach F1 0.78 where the hashed features reach
+0.75; spam detection gains as well (SMS 0.963 → 0.973, Telegram 0.950 → 0.967).
+
+The features are those of scikit-learn's ``TfidfVectorizer(analyzer="char",
+ngram_range=(1, 5), binary=True, min_df=2)``: binary, idf-weighted, L2-normalised, and only
+n-grams seen in at least two training texts (one seen once is a memorised detail, not
+evidence). The vectorizer slices and looks up every n-gram in Python, about 130 µs for a
+tweet; here the whole batch is one array of code points and every n-gram is a 64-bit
+FNV-1a hash computed with numpy, a table maps its top bits to a column. Two n-grams can share
+a bucket (as in any hashing vectorizer); with 2**21 buckets that is rare and harmless.
+``tests/classify/test_char_features.py`` checks the features against the vectorizer's.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import numpy as np
+import scipy.sparse as sp
+
+__all__ = ["BUCKET_BITS", "NGRAMS", "CharVocabulary"]
+
+NGRAMS = (1, 5)
+MIN_DF = 2
+BUCKET_BITS = 21
+#: Bumped whenever the features change (it is part of the model cache key).
+CHAR_FEATURES_VERSION = f"char{NGRAMS[0]}-{NGRAMS[1]}/bin/idf/min_df{MIN_DF}/fnv1a@2^{BUCKET_BITS}"
+_FNV_OFFSET = np.uint64(0xCBF29CE484222325)
+_FNV_PRIME = np.uint64(0x100000001B3)
+_FIBONACCI = np.uint64(0x9E3779B97F4A7C15)  # multiply-shift: the top bits mix every bit
+_SHIFT = np.uint64(64 - BUCKET_BITS)
+_WHITE_SPACES = re.compile(r"\s\s+")  # the vectorizer's own whitespace rule
+
+
+def buckets(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """(row, bucket) of every character n-gram occurrence of the texts (with repeats)."""
+    texts = [_WHITE_SPACES.sub(" ", t) for t in texts]
+    lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
+    codes = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    total = len(codes)
+    row_of = np.repeat(np.arange(len(texts)), lengths)
+    # Characters left in the same text from each position: an n-gram starting at i fits
+    # when at least n are left.
+    ends = np.cumsum(lengths)
+    left = np.repeat(ends, lengths) - np.arange(total)
+    rows: list[np.ndarray] = []
+    found: list[np.ndarray] = []
+    hashes = np.full(total, _FNV_OFFSET, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for n in range(1, NGRAMS[1] + 1):
+            size = total - n + 1
+            if size <= 0:
+                break
+            hashes = (hashes[:size] ^ codes[n - 1 :]) * _FNV_PRIME
+            if n < NGRAMS[0]:
+                continue
+            fits = left[:size] >= n
+            rows.append(row_of[:size][fits])
+            found.append((hashes[fits] * _FIBONACCI) >> _SHIFT)
+    if not rows:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    return np.concatenate(rows), np.concatenate(found).astype(np.int64)
+
+
+def _binary(rows: np.ndarray, cols: np.ndarray, shape: tuple[int, int]) -> sp.csr_matrix:
+    """A 0/1 matrix with a one where a (row, column) pair occurs (repeats count once)."""
+    matrix = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=shape)
+    matrix.sum_duplicates()
+    matrix.data[:] = 1.0
+    return matrix
+
+
+class CharVocabulary:
+    """Binary, idf-weighted, L2-normalised character n-gram features of known n-grams."""
+
+    def __init__(self, columns: np.ndarray, idf: np.ndarray) -> None:
+        self.columns = columns  # bucket -> column, -1 for n-grams not kept
+        self.idf = np.asarray(idf, dtype=np.float64)
+
+    @property
+    def size(self) -> int:
+        return len(self.idf)
+
+    @classmethod
+    def fit(cls, texts: Sequence[str]) -> tuple[CharVocabulary, sp.csr_matrix]:
+        """The vocabulary of these texts and their features (like the vectorizer's
+        ``fit_transform``): n-grams in at least ``MIN_DF`` texts, smoothed idf."""
+        n = len(texts)
+        rows, found = buckets(texts)
+        present = _binary(rows, found, (n, 1 << BUCKET_BITS))
+        df = np.bincount(present.indices, minlength=1 << BUCKET_BITS)
+        kept = np.flatnonzero(df >= MIN_DF)
+        columns = np.full(1 << BUCKET_BITS, -1, dtype=np.int32)
+        columns[kept] = np.arange(len(kept), dtype=np.int32)
+        idf = np.log((1.0 + n) / (1.0 + df[kept])) + 1.0
+        vocabulary = cls(columns, idf)
+        return vocabulary, vocabulary.transform(texts)
+
+    def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
+        n = len(texts)
+        rows, found = buckets(texts)
+        cols = self.columns[found]
+        known = cols >= 0
+        matrix = _binary(rows[known], cols[known], (n, self.size))
+        matrix.data = self.idf[matrix.indices]
+        row_of = np.repeat(np.arange(n), np.diff(matrix.indptr))
+        norms = np.sqrt(np.bincount(row_of, weights=matrix.data**2, minlength=n))
+        norms[norms == 0] = 1.0
+        matrix.data /= norms[row_of]
+        return matrix
