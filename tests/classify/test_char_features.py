@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from bot.classify.char_features import MIN_DF, NGRAMS, CharVocabulary, buckets
+from bot.classify.char_features import MIN_DF, NGRAMS, CharVocabulary, buckets, prepare
 from bot.classify.text_model import TextModel, TrainingRow
 
 TRAIN = [
@@ -70,6 +70,14 @@ def test_batch_and_single_agree() -> None:
     batch = vocabulary.transform(TEST).toarray()
     for i, text in enumerate(TEST):
         np.testing.assert_allclose(vocabulary.transform([text]).toarray()[0], batch[i])
+
+
+def test_links_are_read_as_their_host() -> None:
+    assert prepare("see https://t.co/xYz12 now") == "see https://t.co now"
+    assert prepare("www.example.com/a/b?c=1  and  more") == "www.example.com and more"
+    vocabulary, _ = CharVocabulary.fit(["go to https://t.co/abc", "go to https://t.co/xyz"])
+    a, b = vocabulary.transform(["https://t.co/AAA", "https://t.co/BBB"]).toarray()
+    np.testing.assert_array_equal(a, b)
 
 
 @pytest.mark.parametrize("texts", [[], ["only one"], ["ab", "cd"]])
