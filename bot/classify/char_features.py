@@ -82,12 +82,10 @@ def buckets(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     return np.concatenate(rows), np.concatenate(found).astype(np.int64)
 
 
-def _binary(rows: np.ndarray, cols: np.ndarray, shape: tuple[int, int]) -> sp.csr_matrix:
-    """A 0/1 matrix with a one where a (row, column) pair occurs (repeats count once)."""
-    matrix = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=shape)
-    matrix.sum_duplicates()
-    matrix.data[:] = 1.0
-    return matrix
+def _distinct(keys: np.ndarray) -> np.ndarray:
+    """The sorted distinct values (``np.unique`` is many times slower on these arrays)."""
+    keys = np.sort(keys)
+    return keys[np.concatenate(([True], keys[1:] != keys[:-1]))] if len(keys) else keys
 
 
 class CharVocabulary:
@@ -107,8 +105,8 @@ class CharVocabulary:
         ``fit_transform``): n-grams in at least ``MIN_DF`` texts, smoothed idf."""
         n = len(texts)
         rows, found = buckets(texts)
-        present = _binary(rows, found, (n, 1 << BUCKET_BITS))
-        df = np.bincount(present.indices, minlength=1 << BUCKET_BITS)
+        present = _distinct((rows << BUCKET_BITS) | found) & ((1 << BUCKET_BITS) - 1)
+        df = np.bincount(present, minlength=1 << BUCKET_BITS)
         kept = np.flatnonzero(df >= MIN_DF)
         columns = np.full(1 << BUCKET_BITS, -1, dtype=np.int32)
         columns[kept] = np.arange(len(kept), dtype=np.int32)
@@ -116,15 +114,26 @@ class CharVocabulary:
         vocabulary = cls(columns, idf)
         return vocabulary, vocabulary.transform(texts)
 
-    def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
+    def _entries(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The non-zero features of the texts: (row, column, value), sorted by row and column.
+
+        Built with numpy alone (no COO matrix, no ``sum_duplicates``): for a single message
+        the scipy constructors would cost more than the n-grams.
+        """
         n = len(texts)
         rows, found = buckets(texts)
         cols = self.columns[found]
         known = cols >= 0
-        matrix = _binary(rows[known], cols[known], (n, self.size))
-        matrix.data = self.idf[matrix.indices]
-        row_of = np.repeat(np.arange(n), np.diff(matrix.indptr))
-        norms = np.sqrt(np.bincount(row_of, weights=matrix.data**2, minlength=n))
-        norms[norms == 0] = 1.0
-        matrix.data /= norms[row_of]
-        return matrix
+        size = max(self.size, 1)
+        keys = _distinct(rows[known] * size + cols[known])  # repeats count once (binary)
+        rows, cols = np.divmod(keys, size)
+        values = self.idf[cols]
+        norms = np.sqrt(np.bincount(rows, weights=values * values, minlength=n))
+        values /= norms[rows]  # a row with entries has a positive norm
+        return rows, cols, values
+
+    def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
+        rows, cols, values = self._entries(texts)
+        indptr = np.zeros(len(texts) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(rows, minlength=len(texts)), out=indptr[1:])
+        return sp.csr_matrix((values, cols, indptr), shape=(len(texts), self.size))

@@ -128,8 +128,7 @@ class TextModel:
         n = len(texts)
         if not self.categories or not n:
             return [{} for _ in range(n)]
-        matrix = self.vocabulary.transform(texts)
-        probabilities = expit(matrix @ self.coef + self.intercept)
+        probabilities = expit(self.vocabulary.transform(texts) @ self.coef + self.intercept)
         names = self.categories
         return [dict(zip(names, row, strict=True)) for row in probabilities.tolist()]
 
