@@ -55,31 +55,37 @@ def prepare(text: str) -> str:
 def buckets(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     """(row, bucket) of every character n-gram occurrence of the texts (with repeats)."""
     texts = [prepare(t) for t in texts]
-    lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
     codes = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
     total = len(codes)
-    row_of = np.repeat(np.arange(len(texts)), lengths)
-    # Characters left in the same text from each position: an n-gram starting at i fits
-    # when at least n are left.
-    ends = np.cumsum(lengths)
-    left = np.repeat(ends, lengths) - np.arange(total)
-    rows: list[np.ndarray] = []
+    if len(texts) > 1:
+        lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
+        row_of = np.repeat(np.arange(len(texts)), lengths)
+        # Characters left in the same text from each position: an n-gram starting there
+        # fits when at least n are left.
+        left = np.repeat(np.cumsum(lengths), lengths) - np.arange(total)
+    starts: list[np.ndarray] = []
     found: list[np.ndarray] = []
     hashes = np.full(total, _FNV_OFFSET, dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        for n in range(1, NGRAMS[1] + 1):
-            size = total - n + 1
-            if size <= 0:
-                break
-            hashes = (hashes[:size] ^ codes[n - 1 :]) * _FNV_PRIME
-            if n < NGRAMS[0]:
-                continue
-            fits = left[:size] >= n
-            rows.append(row_of[:size][fits])
+    # Integer arrays wrap around silently: the arithmetic is modulo 2**64, as FNV wants.
+    for n in range(1, NGRAMS[1] + 1):
+        size = total - n + 1
+        if size <= 0:
+            break
+        hashes = (hashes[:size] ^ codes[n - 1 :]) * _FNV_PRIME
+        if n < NGRAMS[0]:
+            continue
+        if len(texts) > 1:
+            fits = np.flatnonzero(left[:size] >= n)
+            starts.append(fits)
             found.append((hashes[fits] * _FIBONACCI) >> _SHIFT)
-    if not rows:
+        else:  # one text: every n-gram that fits in the array fits in the text
+            found.append((hashes * _FIBONACCI) >> _SHIFT)
+    if not found:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    return np.concatenate(rows), np.concatenate(found).astype(np.int64)
+    all_found = np.concatenate(found).astype(np.int64)
+    if len(texts) > 1:
+        return row_of[np.concatenate(starts)], all_found
+    return np.zeros(len(all_found), dtype=np.int64), all_found
 
 
 def _distinct(keys: np.ndarray) -> np.ndarray:
@@ -114,7 +120,7 @@ class CharVocabulary:
         vocabulary = cls(columns, idf)
         return vocabulary, vocabulary.transform(texts)
 
-    def _entries(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def entries(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The non-zero features of the texts: (row, column, value), sorted by row and column.
 
         Built with numpy alone (no COO matrix, no ``sum_duplicates``): for a single message
@@ -133,7 +139,7 @@ class CharVocabulary:
         return rows, cols, values
 
     def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
-        rows, cols, values = self._entries(texts)
+        rows, cols, values = self.entries(texts)
         indptr = np.zeros(len(texts) + 1, dtype=np.int64)
         np.cumsum(np.bincount(rows, minlength=len(texts)), out=indptr[1:])
         return sp.csr_matrix((values, cols, indptr), shape=(len(texts), self.size))

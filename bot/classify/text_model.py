@@ -130,7 +130,12 @@ class TextModel:
         n = len(texts)
         if not self.categories or not n:
             return [{} for _ in range(n)]
-        probabilities = expit(self.vocabulary.transform(texts) @ self.coef + self.intercept)
+        if n == 1:  # one message (``classify``): no sparse matrix, a dense product
+            _, cols, values = self.vocabulary.entries(texts)
+            logits = (values @ self.coef[cols])[None, :] + self.intercept
+        else:
+            logits = self.vocabulary.transform(texts) @ self.coef + self.intercept
+        probabilities = expit(logits)
         names = self.categories
         return [dict(zip(names, row, strict=True)) for row in probabilities.tolist()]
 

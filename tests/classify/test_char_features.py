@@ -96,3 +96,13 @@ def test_model_reads_addressing_across_words() -> None:
     low, high = model.predict(["great app, thanks!", "still waiting, why is it down again??"])
     assert high["complaint"] > 0.5 > low["complaint"]
     assert model.predict([]) == []
+
+
+def test_model_scores_one_message_as_in_a_batch() -> None:
+    rows = [TrainingRow(t, "complaint") for t in [*TRAIN[:2], TRAIN[4]]] * 2
+    rows += [TrainingRow(t, "not_complaint") for t in (TRAIN[2], TRAIN[3], TRAIN[5])] * 2
+    model = TextModel.train(rows, ["complaint"])
+    batch = model.predict(TEST)
+    for text, expected in zip(TEST, batch, strict=True):
+        (single,) = model.predict([text])
+        assert single == pytest.approx(expected)
