@@ -25,7 +25,7 @@ from bot.classify.char_features import CHAR_FEATURES_VERSION
 from bot.classify.features import FEATURES_VERSION
 from bot.classify.text_model import TextModel, TrainingRow, rows_fingerprint
 
-MODEL_VERSION = "text-model-6"
+MODEL_VERSION = "text-model-7"
 MEMORY_SLOTS = 8
 _memory: OrderedDict[str, TextModel] = OrderedDict()
 
