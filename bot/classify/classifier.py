@@ -147,10 +147,11 @@ class Classifier:
         faq_best = [NO_MATCH] * len(norms)
         spam_best = [NO_MATCH] * len(norms)
         if wordy:
-            features = FEATURIZER.transform([norms[i].folded for i in wordy])
+            texts = [norms[i].folded for i in wordy]
+            features = FEATURIZER.transform(texts)
             faq_rows, spam_rows = self._similarities(features)
             for i, p, f, s in zip(
-                wordy, self.model.predict(features), faq_rows, spam_rows, strict=True
+                wordy, self.model.predict(texts), faq_rows, spam_rows, strict=True
             ):
                 probabilities[i], faq_best[i], spam_best[i] = p, f, s
         return [

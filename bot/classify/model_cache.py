@@ -3,7 +3,7 @@
 Training takes seconds; a CLI run or a restart should not pay it again for the same data.
 A model is keyed by a fingerprint of its training rows (the playbook examples, ``--train``
 files and corrections, in order), the categories, :data:`MODEL_VERSION` and the features'
-``FEATURES_VERSION``, and stored as a
+``FEATURES_VERSION`` and ``CHAR_FEATURES_VERSION``, and stored as a
 pickle under ``$CMBOT_CACHE_DIR`` (default ``~/.cache/cmbot``). A cache file that cannot be
 read (corrupt, truncated, from another scikit-learn) is ignored and rebuilt; a cache folder
 that cannot be written only costs the next run the training time.
@@ -21,10 +21,11 @@ from pathlib import Path
 
 import sklearn
 
+from bot.classify.char_features import CHAR_FEATURES_VERSION
 from bot.classify.features import FEATURES_VERSION
 from bot.classify.text_model import TextModel, TrainingRow, rows_fingerprint
 
-MODEL_VERSION = "text-model-5"
+MODEL_VERSION = "text-model-7"
 MEMORY_SLOTS = 8
 _memory: OrderedDict[str, TextModel] = OrderedDict()
 
@@ -39,7 +40,8 @@ def cache_dir() -> Path:
 
 def model_key(rows: Sequence[TrainingRow], categories: Sequence[str]) -> str:
     digest = hashlib.sha256()
-    header = f"{MODEL_VERSION}\0{FEATURES_VERSION}\0{sklearn.__version__}\0{','.join(categories)}\0"
+    versions = (MODEL_VERSION, FEATURES_VERSION, CHAR_FEATURES_VERSION, sklearn.__version__)
+    header = "\0".join([*versions, ",".join(categories), ""])
     digest.update(header.encode())
     digest.update(rows_fingerprint(rows).encode())
     return digest.hexdigest()[:32]

@@ -53,6 +53,21 @@ def test_positive_message_needs_strong_problem_evidence() -> None:
     assert all(c.score == 0 for c in out if c.category == "complaint")
 
 
+def test_trusted_sure_model_is_strong_evidence_even_when_positive() -> None:
+    # "thanks for losing my bag again": the lexicon reads positive, the trusted model knows.
+    checks = [
+        CheckHit("model", "complaint", 0.8, {"probability": 0.8}),
+        CheckHit("pattern.problem_words_en", "complaint", 0.35, {}),
+    ]
+    kept = complaint_checks(checks, Sentiment.POSITIVE, trusted=True)
+    assert [c.score for c in kept if c.category == "complaint"] == [0.8, 0.35]
+    untrusted = complaint_checks(checks, Sentiment.POSITIVE, trusted=False)
+    assert all(c.score == 0 for c in untrusted if c.category == "complaint")
+    unsure = [CheckHit("model", "complaint", 0.52, {"probability": 0.52})]
+    out = complaint_checks(unsure, Sentiment.POSITIVE, trusted=True)
+    assert all(c.score == 0 for c in out if c.category == "complaint")
+
+
 @pytest.mark.parametrize(
     "text",
     [
