@@ -66,6 +66,11 @@ _ASCII_LETTERS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 _NOISE_RE = re.compile(r"[^\w\s'’.,!?¿¡-]|[\d_]")
 # Every _URLISH_RE branch needs one of these (case-sensitive, like the pattern).
 _URLISH_MARKERS = ("://", "www.", "@", "#", ".com", ".net", ".org", ".ru")
+#: The language of a message is read from its first characters: plenty for the model, and a
+#: long message costs no more than that (measured on the triage benchmark's mix: 80 -> 52 µs
+#: per message on average; one language of 10,000 changed, a spam starting in Russian and
+#: ending in English, now read as Russian).
+TEXT_LIMIT = 400
 # The same replacement as a byte table, for ASCII texts (each match is one character).
 _ASCII_NOISE = bytes(
     ord(" ") if _NOISE_RE.fullmatch(chr(code)) else code for code in range(128)
@@ -165,7 +170,7 @@ class ScriptAwareDetector:
         details: dict[str, Any] = {"backend": self.backend.name}
         if hint and not hint_lang:
             details["hint_ignored"] = f"{hint!r} is not among {list(self.languages)}"
-        model_text = _model_text(clean_text(text))
+        model_text = _model_text(clean_text(text[:TEXT_LIMIT]))
         letters, script = _main_script(model_text)
         details["letters"] = letters
         if not letters:

@@ -168,3 +168,14 @@ URLISH_PIECES = ["com", "net", "org", "ru", "RU", "www", "http", "https", "://",
 )
 def test_model_text_is_the_two_substitutions(text: str) -> None:
     assert _model_text(text) == _NOISE_RE.sub(" ", _URLISH_RE.sub(" ", text))
+
+
+def test_a_long_message_is_read_from_its_beginning(detector: LanguageDetector) -> None:
+    from bot.text.language import TEXT_LIMIT
+
+    french = "Bonjour, je n'ai toujours pas reçu ma commande, c'est inadmissible. " * 7
+    english = " Hello, I still haven't received my order and nobody answers me." * 40
+    assert len(french) > TEXT_LIMIT
+    guess = detector.detect(french + english)
+    assert guess.language == "fr"
+    assert guess.details["scores"] == detector.detect(french[:TEXT_LIMIT]).details["scores"]
