@@ -14,9 +14,9 @@ before it is made, then ``sent`` or ``failed`` (group commits):
 * 403 :class:`~bot.errors.Forbidden`: failed; for a private chat the contact is marked blocked
   and nothing more is sent to them until they write again.
 
-At most ``max_in_flight`` calls are in flight at once. Nothing is dropped: a burst only
-makes the queues longer. Only the scheduler sleeps (on the
-injected clock), so tests run on a fake clock without waiting.
+At most ``max_in_flight`` calls are in flight at once. Nothing is dropped: a burst only makes
+the queues longer. Only the scheduler sleeps (on the injected clock), so tests run on a fake
+clock without waiting.
 """
 
 from __future__ import annotations
@@ -79,7 +79,7 @@ class Outbox:
         self._queues: dict[str, deque[Item]] = {}
         self._ready: dict[str, None] = {}  # chats whose next call is not in flight, in order
         self._in_flight: set[asyncio.Task[None]] = set()
-        self._sending = 0  # calls being made now (at most ``config.max_in_flight``)
+        self._sending = 0  # calls being made now (at most ``max_in_flight``)
         self._outstanding = 0
         self._blocked: set[str] = set()
         self._wake = asyncio.Event()
@@ -164,14 +164,17 @@ class Outbox:
                     OutboundChange(i.row_id, "sending", attempts=i.attempts + 1)
                     for _, i, _ in started
                 ]
-                try:  # one transaction, with the results of calls that ended meanwhile
-                    marks = [self._writer.submit_nowait(c, urgent=True) for c in changes]
-                    await asyncio.gather(*marks)
-                except CmbotError as exc:  # the database is busy or down: try again soon
-                    log.error("could not mark %d calls as sending: %s", len(changes), exc)
+                marks = [self._writer.submit_nowait(c, urgent=True) for c in changes]
+                # One transaction, with the results of calls that ended meanwhile.
+                outcomes = await asyncio.gather(*marks, return_exceptions=True)
+                failure = next((o for o in outcomes if isinstance(o, BaseException)), None)
+                if isinstance(failure, CmbotError):  # the database is busy or down: try soon
+                    log.error("could not mark %d calls as sending: %s", len(changes), failure)
                     for key, item, slot in started:
                         self._again(key, item, slot, now, now + 1.0)
                     continue
+                if failure is not None:
+                    raise failure
                 self._sending += len(started)
                 for key, item, slot in started:
                     task = asyncio.create_task(self._send(key, item, slot))

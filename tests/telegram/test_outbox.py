@@ -5,14 +5,14 @@ from __future__ import annotations
 import asyncio
 import itertools
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 
 from bot.config import OutboxConfig
-from bot.errors import BadRequest, Forbidden, NetworkError, RetryAfter, ServerError
+from bot.errors import BadRequest, Forbidden, NetworkError, RetryAfter, ServerError, StorageError
 from bot.storage import Database, Store
 from bot.storage.models import Contact
 from bot.storage.store_outbound import OutboundChange
@@ -274,3 +274,29 @@ async def test_a_sent_call_records_when_it_was_sent_a_failed_one_does_not(
     assert rows[sent].updated_at is not None and rows[sent].attempts == 1
     assert rows[failed].status == "failed" and rows[failed].sent_at is None
     assert rows[failed].error is not None and "400" in rows[failed].error
+
+
+class FlakyStore(Store):
+    """A real store whose first status write fails as if the database were unreachable."""
+
+    failures = 1
+
+    async def set_outbound(self, changes: Sequence[OutboundChange]) -> None:
+        if self.failures:
+            self.failures -= 1
+            raise StorageError("database unreachable (injected)")
+        await super().set_outbound(changes)
+
+
+async def test_calls_wait_while_they_cannot_be_marked_sending_then_go_once(
+    database: Database, api: RecordingApi, clock: FakeClock
+) -> None:
+    store = FlakyStore(database)
+    box = Outbox(store, api, clock, OutboxConfig())
+    ids = [await queue(store, box, send_text(str(u), f"dm {u}")) for u in (1, 2)]
+    try:
+        await run(box)
+    finally:
+        await box.stop()
+    assert sorted(c.params["chat_id"] for c in api.sent()) == [1, 2]  # each once
+    assert await statuses(store, ids) == {"sent": 2}
