@@ -1,17 +1,17 @@
 """PTB's Application, built from the config, polling into the runtime.
 
-PTB's Updater puts each update of a getUpdates batch into the Application's update queue,
-then asks for the next batch, whose offset confirms this one to Telegram. Here that queue's
-``put`` hands the update to the runtime through a :class:`~handlers.updates.FeedGate` (the
-batch is stored in one transaction), and the getUpdates request waits until all of it is
-stored. PTB's handler machinery is not used (the runtime does the handling, the same for
-both frameworks).
+PTB's Updater asks for a batch of updates, puts each into the Application's update queue,
+then asks for the next batch, whose offset confirms this one to Telegram. Here the getUpdates
+client (:class:`~handlers.ptb.request.GatedRequest`) hands each update of an answer, as the
+Bot API JSON received, to the runtime through a :class:`~handlers.updates.FeedGate` (the
+batch is stored in one transaction), and holds the next getUpdates until all of it is stored.
+The Updater only moves the offset on; its queue drops what it is given. PTB's handler
+machinery is not used (the runtime does the handling, the same for both frameworks).
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -24,35 +24,11 @@ from handlers.ptb.api import PtbBotApi, translate
 from handlers.ptb.request import GatedRequest, StatusAwareRequest
 from handlers.updates import ALLOWED_UPDATES, POLLING_TIMEOUT, Feed, FeedGate, UpdateDict
 
-# Message flags PTB always writes (as False); Telegram only sends them when true.
-SERVICE_FLAGS = (
-    "delete_chat_photo",
-    "group_chat_created",
-    "supergroup_chat_created",
-    "channel_chat_created",
-)
-
-
-def _strip_false_flags(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {
-            k: _strip_false_flags(v)
-            for k, v in value.items()
-            if not (k in SERVICE_FLAGS and v is False)
-        }
-    if isinstance(value, list):
-        return [_strip_false_flags(v) for v in value]
-    return value
-
-
-def update_to_dict(update: Update) -> UpdateDict:
-    """PTB's ``to_dict()`` as plain Bot API JSON (enums as strings, no invented flags)."""
-    plain: UpdateDict = _strip_false_flags(json.loads(json.dumps(update.to_dict())))
-    return plain
-
 
 class FeedingQueue(asyncio.Queue[object]):
-    """The Updater's queue: ``put(update)`` starts storing it (see :class:`FeedGate`)."""
+    """The Updater's queue. Once the runtime is attached, the getUpdates client has already
+    handed each update to it, and what the Updater puts here (the update's id alone) is
+    dropped."""
 
     def __init__(self, gate: FeedGate) -> None:
         super().__init__()
@@ -60,7 +36,6 @@ class FeedingQueue(asyncio.Queue[object]):
 
     async def put(self, item: object) -> None:
         if isinstance(item, Update) and self.gate.feed is not None:
-            self.gate.submit(update_to_dict(item))
             return
         await super().put(item)
 
@@ -94,8 +69,11 @@ class PtbTransport:
         self.polling_timeout = POLLING_TIMEOUT
 
     def to_update_dict(self, raw: Mapping[str, Any]) -> UpdateDict:
-        """A webhook body, parsed by PTB, in the same shape polling gives."""
-        return update_to_dict(Update.de_json(dict(raw), self.application.bot))
+        """A webhook body as received (as polling gives it), once PTB has parsed it: a body
+        PTB cannot read is refused here."""
+        update = dict(raw)
+        Update.de_json(dict(update), self.application.bot)
+        return update
 
     async def open(self) -> None:
         """Initialise the Application (PTB calls getMe here); errors come out translated."""
