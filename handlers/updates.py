@@ -7,6 +7,7 @@ them the same way.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -84,3 +85,30 @@ class FeedGate:
     async def settle(self) -> None:
         while self._pending:
             await asyncio.gather(*list(self._pending))
+
+
+def _is_update(value: object) -> bool:
+    return isinstance(value, dict) and isinstance(value.get("update_id"), int)
+
+
+def take_updates(gate: FeedGate, answer: str | bytes) -> str | None:
+    """Submit the updates of a getUpdates answer to ``gate`` as the JSON received; return
+    the answer with only their ``update_id``s, for the framework's polling to move its offset
+    on. The framework would otherwise build its objects for every update, and cmbot turn them
+    back into JSON: most of the cost of polling, for a copy less faithful than the original.
+
+    ``None`` (nothing submitted) when the answer is not a successful list of updates: the
+    framework then handles or reports it as it would without cmbot.
+    """
+    try:
+        parsed = json.loads(answer)
+    except ValueError:
+        return None
+    if not isinstance(parsed, dict) or parsed.get("ok") is not True:
+        return None
+    updates = parsed.get("result")
+    if not isinstance(updates, list) or not all(_is_update(u) for u in updates):
+        return None
+    for update in updates:
+        gate.submit(update)
+    return json.dumps({**parsed, "result": [{"update_id": u["update_id"]} for u in updates]})

@@ -1,9 +1,11 @@
 """aiogram's Bot and Dispatcher, built from the config, polling into the runtime.
 
-The Dispatcher only receives: an outer middleware turns each :class:`aiogram.types.Update`
-into Bot API JSON and hands it to the runtime through a :class:`~handlers.updates.FeedGate`
-(a getUpdates batch is stored in one transaction). A request middleware on the session holds
-the next getUpdates, whose offset confirms the batch to Telegram, until all of it is stored.
+The Dispatcher only polls: the session (:class:`FeedingSession`) hands each update of a
+getUpdates answer, as the Bot API JSON received, to the runtime through a
+:class:`~handlers.updates.FeedGate` (a batch is stored in one transaction), and aiogram gets
+the updates' ids alone, to move its offset on; an outer middleware drops them. A request
+middleware on the session holds the next getUpdates, whose offset confirms the batch to
+Telegram, until all of it is stored.
 """
 
 from __future__ import annotations
@@ -22,11 +24,34 @@ from aiogram.types import TelegramObject, Update
 
 from bot.config import Config
 from handlers.aiogram.api import AiogramBotApi, keep_response_model
-from handlers.updates import ALLOWED_UPDATES, POLLING_TIMEOUT, Feed, FeedGate, UpdateDict
+from handlers.updates import (
+    ALLOWED_UPDATES,
+    POLLING_TIMEOUT,
+    Feed,
+    FeedGate,
+    UpdateDict,
+    take_updates,
+)
 
 
-def update_to_dict(update: Update) -> UpdateDict:
-    return update.model_dump(mode="json", exclude_none=True, by_alias=True)
+class FeedingSession(AiohttpSession):
+    """aiogram's aiohttp session; once the runtime is attached, a getUpdates answer's updates
+    go to it as received (see :func:`handlers.updates.take_updates`)."""
+
+    def __init__(self, gate: FeedGate, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.gate = gate
+
+    def check_response(
+        self,
+        bot: Bot,
+        method: TelegramMethod[TelegramType],
+        status_code: int,
+        content: str,
+    ) -> Response[TelegramType]:
+        if isinstance(method, GetUpdates) and self.gate.feed is not None and status_code == 200:
+            content = take_updates(self.gate, content) or content
+        return super().check_response(bot, method, status_code, content)
 
 
 class AiogramTransport:
@@ -36,7 +61,9 @@ class AiogramTransport:
 
     def __init__(self, config: Config, token: str) -> None:
         api_url = config.telegram.api_url
-        session = AiohttpSession(
+        self.gate = FeedGate()
+        session = FeedingSession(
+            self.gate,
             api=TelegramAPIServer.from_base(api_url),
             timeout=config.outbox.request_timeout_seconds,
             limit=config.max_in_flight(),
@@ -47,7 +74,6 @@ class AiogramTransport:
         self.dispatcher = Dispatcher()
         self.dispatcher.update.outer_middleware(self._on_update)
         self.polling_timeout = POLLING_TIMEOUT
-        self.gate = FeedGate()
         self._polling: asyncio.Task[None] | None = None
 
     async def _on_update(
@@ -56,8 +82,7 @@ class AiogramTransport:
         event: TelegramObject,
         data: dict[str, Any],
     ) -> None:
-        if self.gate.feed is not None and isinstance(event, Update):
-            self.gate.submit(update_to_dict(event))
+        """The session has handed the update to the runtime already; nothing more to do."""
 
     async def _before_request(
         self,
@@ -71,8 +96,11 @@ class AiogramTransport:
         return await make_request(bot, method)
 
     def to_update_dict(self, raw: Mapping[str, Any]) -> UpdateDict:
-        """A webhook body, validated by aiogram, in the same shape polling gives."""
-        return update_to_dict(Update.model_validate(dict(raw), context={"bot": self.bot}))
+        """A webhook body as received (as polling gives it), once aiogram has validated it:
+        a body aiogram cannot read is refused here."""
+        update = dict(raw)
+        Update.model_validate(update, context={"bot": self.bot})
+        return update
 
     async def open(self) -> None:
         """Nothing to prepare: aiogram opens its HTTP session on the first call."""

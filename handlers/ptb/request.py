@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 from telegram.error import NetworkError
 from telegram.request import HTTPXRequest
 
+from handlers.updates import take_updates
+
 if TYPE_CHECKING:
     from handlers.updates import FeedGate
 
@@ -38,19 +40,13 @@ class StatusAwareRequest(HTTPXRequest):
         return status, payload
 
 
-def _is_update(value: object) -> bool:
-    return isinstance(value, dict) and isinstance(value.get("update_id"), int)
-
-
 class GatedRequest(StatusAwareRequest):
     """The getUpdates client of PTB's Updater.
 
     Each call first waits until the last batch is stored (the call's offset confirms that
     batch to Telegram). Once the runtime is attached, the updates of an answer go to it as
     the Bot API JSON that came over the wire, and PTB's Updater gets only their
-    ``update_id``s, which is all it needs to move the offset on. PTB would otherwise build
-    its objects for every update, and cmbot turn them back into JSON: most of the polling
-    cost, for a copy less faithful than the original.
+    ``update_id``s (see :func:`handlers.updates.take_updates`).
     """
 
     def __init__(self, gate: FeedGate, **kwargs: Any) -> None:
@@ -65,23 +61,7 @@ class GatedRequest(StatusAwareRequest):
         return status, payload
 
     def _feed_updates(self, payload: bytes) -> bytes:
-        """Submit each update of a getUpdates answer; PTB keeps only their ids.
-
-        Anything that does not look like a list of updates goes to PTB unchanged, for PTB to
-        handle (or report) as it would without cmbot.
-        """
-        try:
-            answer = json.loads(payload)
-        except ValueError:
-            return payload
-        if not isinstance(answer, dict) or answer.get("ok") is not True:
-            return payload
-        result = answer.get("result")
-        if not isinstance(result, list):
-            return payload
-        if not all(_is_update(update) for update in result):
-            return payload
-        for update in result:
-            self.gate.submit(update)
-        answer["result"] = [{"update_id": update["update_id"]} for update in result]
-        return json.dumps(answer).encode()
+        """Submit the answer's updates; PTB gets them back as ids only (unchanged when
+        the answer is not a list of updates)."""
+        kept = take_updates(self.gate, payload)
+        return payload if kept is None else kept.encode()

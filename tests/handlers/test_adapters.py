@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 from typing import Any
 
 import pytest
@@ -203,41 +202,3 @@ def test_aiogram_response_models_survive_garbage_collection() -> None:
     models = [weakref.ref(Response[m.__returning__]) for m in (SendMessage, GetUpdates)]
     gc.collect()
     assert all(model() is not None for model in models)
-
-
-@pytest.mark.parametrize(
-    "answer",
-    [
-        b"not json",
-        b"[1, 2]",
-        b'{"ok": false, "description": "Conflict"}',
-        b'{"ok": true, "result": {"update_id": 1}}',
-        b'{"ok": true, "result": [{"update_id": 1}, {"message": {}}]}',
-    ],
-)
-async def test_ptb_gets_an_answer_that_is_not_a_list_of_updates_unchanged(answer: bytes) -> None:
-    from handlers.ptb.request import GatedRequest
-    from handlers.updates import FeedGate
-
-    runtime, gate = RecordingRuntime(), FeedGate()
-    gate.feed = runtime.feed
-    assert GatedRequest(gate)._feed_updates(answer) == answer
-    await gate.settle()
-    assert runtime.fed == []
-
-
-async def test_ptb_hands_the_runtime_the_updates_as_received_and_keeps_their_ids() -> None:
-    from handlers.ptb.request import GatedRequest
-    from handlers.updates import FeedGate
-
-    updates = [
-        {"update_id": 7, "message": {"message_id": 1, "text": "é", "extra_field": [1]}},
-        {"update_id": 8, "edited_message": {"message_id": 1, "text": "e"}},
-    ]
-    runtime, gate = RecordingRuntime(), FeedGate()
-    gate.feed = runtime.feed
-    answer = json.dumps({"ok": True, "result": updates}).encode()
-    kept = json.loads(GatedRequest(gate)._feed_updates(answer))
-    assert kept == {"ok": True, "result": [{"update_id": 7}, {"update_id": 8}]}
-    await gate.settle()
-    assert runtime.fed == updates
