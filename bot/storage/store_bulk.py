@@ -5,13 +5,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Table, func, select
+from sqlalchemy import Connection, Table, bindparam, func, select
 
 from bot import domain
 from bot.domain import utcnow
 from bot.storage.store_people import CHATS, CONTACTS, PeopleStore
 
 CACHE_LIMIT = 100_000
+# Built once (see :mod:`bot.storage.store_runtime`).
+_ERASED = select(CONTACTS.c.platform, CONTACTS.c.user_id).where(
+    CONTACTS.c.erased.is_(True), CONTACTS.c.user_id.in_(bindparam("users", expanding=True))
+)
 
 
 class BulkPeopleStore(PeopleStore):
@@ -54,11 +58,8 @@ class BulkPeopleStore(PeopleStore):
     def _erased(self, session: Connection, keys: list[tuple[str, str]]) -> set[tuple[str, str]]:
         if not keys:
             return set()
-        query = select(CONTACTS.c.platform, CONTACTS.c.user_id).where(
-            CONTACTS.c.erased.is_(True),
-            CONTACTS.c.user_id.in_([u for _, u in keys]),
-        )
-        return {(p, u) for p, u in session.execute(query).all()} & set(keys)
+        found = session.execute(_ERASED, {"users": [u for _, u in keys]}).all()
+        return {(p, u) for p, u in found} & set(keys)
 
     def _bulk(
         self,

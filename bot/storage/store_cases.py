@@ -82,16 +82,9 @@ class CaseStore(OutboundStore):
         statuses = [*OPEN_STATUSES, *resolved]
 
         def work(connection: Connection) -> tuple[list[Any], list[Any]]:
-            own = connection.execute(select(CASES).where(CASES.c.key.in_(keys))).mappings()
-            theirs = connection.execute(
-                select(CASES)
-                .where(
-                    CASES.c.platform == platform,
-                    CASES.c.platform_user_id.in_(users),
-                    CASES.c.status.in_(statuses),
-                )
-                .order_by(CASES.c.id)
-            ).mappings()
+            own = connection.execute(_CASES_BY_KEYS, {"keys": keys}).mappings()
+            wanted = {"platform": platform, "users": users, "statuses": statuses}
+            theirs = connection.execute(_CASES_OF_USERS, wanted).mappings()
             return list(own), list(theirs)
 
         own_rows, their_rows = await self.db.run_read(
@@ -298,6 +291,16 @@ class CaseStore(OutboundStore):
 
 # Built once: this runs for every triaged message.
 _CASE_BY_KEY = select(CASES).where(CASES.c.key == bindparam("key"))
+_CASES_BY_KEYS = select(CASES).where(CASES.c.key.in_(bindparam("keys", expanding=True)))
+_CASES_OF_USERS = (
+    select(CASES)
+    .where(
+        CASES.c.platform == bindparam("platform"),
+        CASES.c.platform_user_id.in_(bindparam("users", expanding=True)),
+        CASES.c.status.in_(bindparam("statuses", expanding=True)),
+    )
+    .order_by(CASES.c.id)
+)
 _NEWEST_CASE = (
     select(CASES)
     .where(

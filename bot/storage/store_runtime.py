@@ -58,6 +58,18 @@ class ProcessedUpdate:
 
 
 class RuntimeStore(OutboundStore, BulkPeopleStore):
+    def _new_updates_statement(self) -> Any:
+        """Insert raw updates, skipping stored ones (per dialect; built once: building a
+        statement costs more than running it on a few rows)."""
+        statement = self.__dict__.get("_new_updates")
+        if statement is None:
+            insert_new = self._insert(RAW_UPDATES).on_conflict_do_nothing(
+                index_elements=["platform", "update_id"]
+            )
+            statement = insert_new.returning(RAW_UPDATES.c.update_id, RAW_UPDATES.c.id)
+            self.__dict__["_new_updates"] = statement
+        return statement
+
     async def record_updates(
         self, platform: str, items: Sequence[tuple[str | int, dict[str, Any]]]
     ) -> list[tuple[int, bool]]:
@@ -67,12 +79,13 @@ class RuntimeStore(OutboundStore, BulkPeopleStore):
         before, or earlier in the same batch) is not stored again and comes back not new.
         """
         keys = list(dict.fromkeys(str(u) for u, _ in items))
-        known = select(RAW_UPDATES.c.update_id, RAW_UPDATES.c.id).where(
-            RAW_UPDATES.c.platform == platform, RAW_UPDATES.c.update_id.in_(keys)
-        )
+
+        def known(session: Connection, wanted: list[str]) -> dict[str, int]:
+            found = session.execute(_KNOWN_UPDATES, {"platform": platform, "keys": wanted})
+            return {u: int(i) for u, i in found.all()}
 
         def work(session: Connection) -> tuple[dict[str, int], set[str]]:
-            ids = {u: int(i) for u, i in session.execute(known).all()}
+            ids = known(session, keys)
             fresh: dict[str, dict[str, Any]] = {}
             for update_id, payload in items:
                 if str(update_id) not in ids:
@@ -91,17 +104,12 @@ class RuntimeStore(OutboundStore, BulkPeopleStore):
                     }
                     for u, p in fresh.items()
                 ]
-                stmt = self._insert(RAW_UPDATES).on_conflict_do_nothing(
-                    index_elements=["platform", "update_id"]
-                )
-                returning = stmt.returning(RAW_UPDATES.c.update_id, RAW_UPDATES.c.id)
-                for u, i in session.execute(returning, rows).all():
+                for u, i in session.execute(self._new_updates_statement(), rows).all():
                     ids[u] = int(i)
                     new.add(u)
                 missing = [u for u in fresh if u not in ids]  # another process was faster
                 if missing:
-                    again = known.where(RAW_UPDATES.c.update_id.in_(missing))
-                    ids.update({u: int(i) for u, i in session.execute(again).all()})
+                    ids.update(known(session, missing))
             return ids, new
 
         ids, new = await self.db.run_write(work, f"recording {len(items)} updates", rows=len(items))
@@ -116,13 +124,9 @@ class RuntimeStore(OutboundStore, BulkPeopleStore):
         """Move updates to ``processing``, counting one attempt each."""
         if not row_ids:
             return
-        stmt = (
-            update(RAW_UPDATES)
-            .where(RAW_UPDATES.c.id.in_(list(row_ids)))
-            .values(status="processing", attempts=RAW_UPDATES.c.attempts + 1)
-        )
+        ids = {"ids": list(row_ids)}
         await self.db.run_write(
-            lambda connection: connection.execute(stmt),
+            lambda connection: connection.execute(_MARK_PROCESSING, ids),
             "marking updates as processing",
             rows=len(row_ids),
         )
@@ -147,8 +151,7 @@ class RuntimeStore(OutboundStore, BulkPeopleStore):
                     session, [r.message for r in with_message if r.message is not None]
                 )
                 rows = [_inbound_row(r, contacts, chats) for r in with_message]
-                stmt = insert(INBOUND).returning(INBOUND.c.id, sort_by_parameter_order=True)
-                new_ids = [int(i) for i in session.execute(stmt, rows).scalars()]
+                new_ids = [int(i) for i in session.execute(_NEW_INBOUND, rows).scalars()]
                 inbound_ids = {r.row_id: i for r, i in zip(with_message, new_ids, strict=True)}
                 verdicts = [
                     _verdict_row(inbound_ids[r.row_id], r.verdict)
@@ -156,13 +159,12 @@ class RuntimeStore(OutboundStore, BulkPeopleStore):
                     if r.verdict is not None
                 ]
                 if verdicts:
-                    session.execute(insert(VERDICTS), verdicts)
+                    session.execute(_NEW_VERDICTS, verdicts)
             calls = [(r, c) for r in results for c in r.outbound]
             call_ids: list[int] = []
             if calls:
                 rows = [outbound_row(inbound_ids.get(r.row_id), c) for r, c in calls]
-                stmt = insert(OUTBOUND).returning(OUTBOUND.c.id, sort_by_parameter_order=True)
-                call_ids = [int(i) for i in session.execute(stmt, rows).scalars()]
+                call_ids = [int(i) for i in session.execute(_NEW_OUTBOUND, rows).scalars()]
             strikes = [
                 {"platform": platform, "inbound_id": inbound_ids.get(r.row_id), **vars(s)}
                 for r in results
@@ -183,16 +185,11 @@ class RuntimeStore(OutboundStore, BulkPeopleStore):
                             set_={"joined_at": join.excluded.joined_at},
                         )
                     )
+            now = utcnow()
             session.execute(
-                update(RAW_UPDATES)
-                .where(RAW_UPDATES.c.id == bindparam("row_id"))
-                .values(
-                    status=bindparam("new_status"),
-                    error=bindparam("new_error"),
-                    processed_at=utcnow(),
-                ),
+                _UPDATE_DONE,
                 [
-                    {"row_id": r.row_id, "new_status": r.status, "new_error": r.error}
+                    {"row_id": r.row_id, "new_status": r.status, "new_error": r.error, "now": now}
                     for r in results
                 ],
             )
@@ -203,6 +200,31 @@ class RuntimeStore(OutboundStore, BulkPeopleStore):
         )
         it = iter(call_ids)
         return [[next(it) for _ in r.outbound] for r in results]
+
+
+# The hot path's statements, built once (building one, and SQLAlchemy's cache key for a fresh
+# one, cost more than running it on a few rows; a list is passed as an expanding parameter).
+_KNOWN_UPDATES = select(RAW_UPDATES.c.update_id, RAW_UPDATES.c.id).where(
+    RAW_UPDATES.c.platform == bindparam("platform"),
+    RAW_UPDATES.c.update_id.in_(bindparam("keys", expanding=True)),
+)
+_MARK_PROCESSING = (
+    update(RAW_UPDATES)
+    .where(RAW_UPDATES.c.id.in_(bindparam("ids", expanding=True)))
+    .values(status="processing", attempts=RAW_UPDATES.c.attempts + 1)
+)
+_NEW_INBOUND = insert(INBOUND).returning(INBOUND.c.id, sort_by_parameter_order=True)
+_NEW_VERDICTS = insert(VERDICTS)
+_NEW_OUTBOUND = insert(OUTBOUND).returning(OUTBOUND.c.id, sort_by_parameter_order=True)
+_UPDATE_DONE = (
+    update(RAW_UPDATES)
+    .where(RAW_UPDATES.c.id == bindparam("row_id"))
+    .values(
+        status=bindparam("new_status"),
+        error=bindparam("new_error"),
+        processed_at=bindparam("now", type_=RAW_UPDATES.c.processed_at.type),
+    )
+)
 
 
 def _inbound_row(
