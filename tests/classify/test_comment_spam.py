@@ -16,6 +16,9 @@ COMMENT_SPAM = [
     "Please like this comment so everyone can see my channel",
     "Love this! btw check my channel out, I post covers every week",
     "Follow me on instagram for daily outfit ideas",
+    "Allez voir ma nouvelle chaîne, je poste des tutos maquillage chaque semaine !",
+    "Suivez-moi sur insta pour plus de looks",
+    "Заходите на мой канал, там много интересного!",
 ]
 CUSTOMERS = [
     "The new update deleted all my saved playlists, please fix",
@@ -24,6 +27,9 @@ CUSTOMERS = [
     "My video of the broken zipper is attached, what should I do?",
     "Great video, very helpful, thanks!",
     "Can you check my order? It says delivered but nothing arrived",
+    "Ma vidéo du colis abîmé est en pièce jointe, que dois-je faire ?",
+    "Посмотрите мой заказ, пожалуйста, он не пришёл",
+    "Мой канал в телеграме не показывает ваши посты",
 ]
 
 
