@@ -78,18 +78,18 @@ class RuntimeStore(OutboundStore, BulkPeopleStore):
         Returns ``(row id, is_new)`` per item, in order; a repeated ``update_id`` (stored
         before, or earlier in the same batch) is not stored again and comes back not new.
         """
-        keys = list(dict.fromkeys(str(u) for u, _ in items))
 
         def known(session: Connection, wanted: list[str]) -> dict[str, int]:
             found = session.execute(_KNOWN_UPDATES, {"platform": platform, "keys": wanted})
             return {u: int(i) for u, i in found.all()}
 
         def work(session: Connection) -> tuple[dict[str, int], set[str]]:
-            ids = known(session, keys)
+            # Inserted first, stored ones skipped by the insert itself: one statement when
+            # all are new (the usual case), a second one to read the ids of the others.
+            ids: dict[str, int] = {}
             fresh: dict[str, dict[str, Any]] = {}
             for update_id, payload in items:
-                if str(update_id) not in ids:
-                    fresh.setdefault(str(update_id), payload)
+                fresh.setdefault(str(update_id), payload)
             new: set[str] = set()
             if fresh:
                 now = utcnow()
@@ -107,7 +107,7 @@ class RuntimeStore(OutboundStore, BulkPeopleStore):
                 for u, i in session.execute(self._new_updates_statement(), rows).all():
                     ids[u] = int(i)
                     new.add(u)
-                missing = [u for u in fresh if u not in ids]  # another process was faster
+                missing = [u for u in fresh if u not in ids]  # stored before
                 if missing:
                     ids.update(known(session, missing))
             return ids, new
