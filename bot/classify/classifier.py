@@ -45,7 +45,7 @@ from bot.classify.text_model import (
 )
 from bot.domain import CheckHit, InboundMessage, Sentiment, Verdict
 from bot.playbooks import PlaybookSet
-from bot.text.language import LanguageDetector
+from bot.text.language import LanguageDetector, LanguageGuess
 from bot.text.normalise import Normalised, match_key, normalise
 
 SENTIMENT_HINT_SCORE = 0.2
@@ -154,10 +154,15 @@ class Classifier:
                 wordy, self.model.predict(texts), faq_rows, spam_rows, strict=True
             ):
                 probabilities[i], faq_best[i], spam_best[i] = p, f, s
+        guesses = self.detector.detect_many(
+            [n.clean for n in norms],
+            [m.lang_hint for m in messages],
+            [m.extra.get("chat_language") for m in messages],
+        )
         return [
-            self._verdict(m, n, p, f, s[1])
-            for m, n, p, f, s in zip(
-                messages, norms, probabilities, faq_best, spam_best, strict=True
+            self._verdict(m, n, g, p, f, s[1])
+            for m, n, g, p, f, s in zip(
+                messages, norms, guesses, probabilities, faq_best, spam_best, strict=True
             )
         ]
 
@@ -191,13 +196,11 @@ class Classifier:
         self,
         message: InboundMessage,
         norm: Normalised,
+        guess: LanguageGuess,
         probabilities: dict[str, float],
         faq_best: tuple[str | None, float, str | None],
         spam_similarity: float,
     ) -> Verdict:
-        guess = self.detector.detect(
-            norm.clean, hint=message.lang_hint, prior=message.extra.get("chat_language")
-        )
         language = guess.language
         checks: list[CheckHit] = [
             CheckHit(
