@@ -70,10 +70,13 @@ def spam_signals(checks: Sequence[CheckHit], trusted: bool) -> int:
 
 
 def _scores(checks: Sequence[CheckHit], categories: Sequence[str]) -> dict[str, float]:
+    own: dict[str | None, list[float]] = {}
+    for check in checks:  # one pass; each category's scores keep the order of the checks
+        own.setdefault(check.category, []).append(check.score)
     scores: dict[str, float] = {}
     for category in categories:
-        own = [c.score for c in checks if c.category == category]
-        scores[category] = min(1.0, sum(own)) if category == SPAM else noisy_or(own)
+        values = own.get(category, [])
+        scores[category] = min(1.0, sum(values)) if category == SPAM else noisy_or(values)
     return scores
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from bot.classify.phrase_index import PhraseHit
@@ -35,6 +35,15 @@ class SpamContext:
     urls: tuple[str, ...]
     memory: SpamMemory | None
     known_spam_similarity: float
+    spam_phrases: dict[str, set[str]] = field(init=False)
+
+    def __post_init__(self) -> None:
+        # The spam phrases found, by family: read by several families, gathered once.
+        phrases: dict[str, set[str]] = {}
+        for hit in self.hits:
+            if hit.tag.group == "spam":
+                phrases.setdefault(hit.tag.owner, set()).add(hit.tag.phrase)
+        object.__setattr__(self, "spam_phrases", phrases)
 
 
 def find_urls(text: str) -> tuple[str, ...]:
@@ -55,10 +64,8 @@ Family = Callable[[SpamContext, SpamSignal], dict[str, object] | None]
 
 def _phrases(family: str) -> Family:
     def check(ctx: SpamContext, _signal: SpamSignal) -> dict[str, object] | None:
-        matched = sorted(
-            {h.tag.phrase for h in ctx.hits if h.tag.group == "spam" and h.tag.owner == family}
-        )
-        return {"matched": matched} if matched else None
+        phrases = ctx.spam_phrases.get(family)
+        return {"matched": sorted(phrases)} if phrases else None
 
     return check
 
