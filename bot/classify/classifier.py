@@ -86,6 +86,7 @@ class Classifier:
         self.detector = detector
         self.memory = memory
         self.categories = [c for c in playbooks.categories if c != OTHER] + [OTHER]
+        self._by_priority = playbooks.by_priority()
         self.index = build_phrase_index(playbooks)
         self.patterns = compile_patterns(playbooks)
         self.window = playbooks.sentiment.negation_window if playbooks.sentiment else 3
@@ -243,7 +244,9 @@ class Classifier:
         correction = self._corrections.get(norm.folded) if self._corrections else None
         checks = complaint_checks(checks, sentiment, trusted=COMPLAINT in trusted)
         context = Context(language, sentiment, variables, faq_id, trusted)
-        return combine(self.playbooks, self.categories, checks, correction, context)
+        return combine(
+            self.playbooks, self.categories, checks, correction, context, self._by_priority
+        )
 
     def _sentiment_hints(self, sentiment: Sentiment) -> list[CheckHit]:
         """A little evidence for the categories whose playbook expects this sentiment.

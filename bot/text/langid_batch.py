@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Callable, Sequence
+from operator import itemgetter
 from typing import Any
 
 import numpy as np
@@ -22,6 +23,7 @@ import numpy as np
 __all__ = ["BatchScorer"]
 
 Ranking = list[tuple[str, float]]
+_score = itemgetter(1)  # of a (label, probability) pair
 
 
 class BatchScorer:
@@ -39,6 +41,7 @@ class BatchScorer:
         self._priors = view.nb_pc
         self._labels = [str(label) for label in view.nb_classes]
         self._aliases = list(view._alias_pairs)
+        self._distinct = len(set(self._labels)) == len(self._labels)
 
     def rank_many(self, texts: Sequence[str]) -> list[Ranking]:
         """For each text, every label and its probability, best first (as ``rank``)."""
@@ -65,10 +68,12 @@ class BatchScorer:
         return scores
 
     def _ranking(self, row: list[float]) -> Ranking:
+        if self._distinct:  # no aliased label: nothing to merge
+            return sorted(zip(self._labels, row, strict=True), key=_score, reverse=True)
         merged: dict[str, float] = {}
         for label, score in zip(self._labels, row, strict=True):
             merged.setdefault(label, score)  # the first column holds the merged score
-        return sorted(merged.items(), key=lambda item: item[1], reverse=True)
+        return sorted(merged.items(), key=_score, reverse=True)
 
 
 def _temperatures(encoded: Sequence[bytes]) -> np.ndarray:

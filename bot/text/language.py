@@ -117,7 +117,7 @@ class LanguageGuess:
     details: dict[str, Any] = field(default_factory=dict)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Pending:
     """A text the model must rank, with what the guess will need once it has."""
 
