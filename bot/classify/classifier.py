@@ -34,7 +34,7 @@ from bot.classify.playbook_index import (
     faq_owner,
 )
 from bot.classify.sentiment import sentiment_of
-from bot.classify.spam_checks import SpamContext, find_urls, spam_signals
+from bot.classify.spam_checks import SpamContext, enabled_families, find_urls, spam_signals
 from bot.classify.spam_memory import SpamMemory
 from bot.classify.text_model import (
     FEATURIZER,
@@ -87,6 +87,9 @@ class Classifier:
         self.memory = memory
         self.categories = [c for c in playbooks.categories if c != OTHER] + [OTHER]
         self._by_priority = playbooks.by_priority()
+        spam = playbooks.categories.get(SPAM)
+        self._spam_settings = spam.spam if spam is not None else None
+        self._spam_families = enabled_families(spam.spam) if spam and spam.spam else []
         self.index = build_phrase_index(playbooks)
         self.patterns = compile_patterns(playbooks)
         self.window = playbooks.sentiment.negation_window if playbooks.sentiment else 3
@@ -234,12 +237,11 @@ class Classifier:
         faq_id, faq = faq_check(self._faq_owner, hits, faq_best, self.window)
         if faq is not None:
             checks.append(faq)
-        spam = self.playbooks.categories.get(SPAM)
-        if spam is not None and spam.spam is not None:
+        if self._spam_settings is not None:
             ctx = SpamContext(
                 message, norm, hits, find_urls(norm.clean), self.memory, spam_similarity
             )
-            checks += spam_signals(ctx, spam.spam)
+            checks += spam_signals(ctx, self._spam_settings, self._spam_families)
         # ``folded`` is exactly ``match_key(message.text)``.
         correction = self._corrections.get(norm.folded) if self._corrections else None
         checks = complaint_checks(checks, sentiment, trusted=COMPLAINT in trusted)

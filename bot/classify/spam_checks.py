@@ -183,14 +183,27 @@ FAMILIES: dict[str, Family] = {
 }
 
 
-def spam_signals(ctx: SpamContext, settings: SpamSettings) -> list[CheckHit]:
-    """Every enabled family that fired, as ``spam.<family>`` checks."""
+EnabledFamily = tuple[str, Family, SpamSignal]  # (check name, family, its settings)
+
+
+def enabled_families(settings: SpamSettings) -> list[EnabledFamily]:
+    """The families a message is checked for, in the playbook's order: worked out once per
+    playbook rather than for every message."""
+    return [
+        (f"spam.{name}", FAMILIES[name], signal)
+        for name, signal in settings.signals.items()
+        if name in FAMILIES and signal.enabled
+    ]
+
+
+def spam_signals(
+    ctx: SpamContext, settings: SpamSettings, families: Sequence[EnabledFamily] | None = None
+) -> list[CheckHit]:
+    """Every enabled family that fired, as ``spam.<family>`` checks (``families``:
+    :func:`enabled_families` of ``settings``, when the caller kept them)."""
     fired = []
-    for name, signal in settings.signals.items():
-        family = FAMILIES.get(name)
-        if family is None or not signal.enabled:
-            continue
+    for check, family, signal in enabled_families(settings) if families is None else families:
         details = family(ctx, signal)
         if details is not None:
-            fired.append(CheckHit(f"spam.{name}", "spam", signal.weight, details))
+            fired.append(CheckHit(check, "spam", signal.weight, details))
     return fired
