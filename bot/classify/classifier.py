@@ -54,21 +54,27 @@ NO_MATCH: Nearest = (None, 0.0, None)
 
 
 def row_products(row: sp.csr_matrix, matrix: sp.csr_matrix) -> np.ndarray:
-    """``(row @ matrix).toarray()`` for a one-row CSR ``row``, bit for bit, without scipy's
-    per-call overhead (most of a one-message call).
+    """``(row @ matrix).toarray()`` for a one-row CSR ``row``, bit for bit (see
+    :func:`entry_products`)."""
+    return entry_products(row.indices, row.data, matrix)
+
+
+def entry_products(columns: np.ndarray, values: np.ndarray, matrix: sp.csr_matrix) -> np.ndarray:
+    """``(row @ matrix).toarray()`` for the row with ``values`` at ``columns`` (in CSR order),
+    bit for bit, without scipy's per-call overhead (most of a one-message call).
 
     scipy's CSR product adds, for each output column, ``row value * matrix value`` over the
     row's entries in their stored order; :func:`numpy.bincount` adds the same products, in
     the same order, one by one.
     """
-    starts = matrix.indptr[row.indices]
-    lengths = matrix.indptr[row.indices + 1] - starts
+    starts = matrix.indptr[columns]
+    lengths = matrix.indptr[columns + 1] - starts
     total = int(lengths.sum())
     if not total:
         return np.zeros((1, matrix.shape[1]))
     first = np.cumsum(lengths) - lengths  # where each entry's products start
     positions = np.arange(total) + np.repeat(starts - first, lengths)
-    products = np.repeat(row.data, lengths) * matrix.data[positions]
+    products = np.repeat(values, lengths) * matrix.data[positions]
     sums = np.bincount(matrix.indices[positions], weights=products, minlength=matrix.shape[1])
     return sums.reshape(1, -1)
 
@@ -152,8 +158,7 @@ class Classifier:
         spam_best = [NO_MATCH] * len(norms)
         if wordy:
             texts = [norms[i].folded for i in wordy]
-            features = FEATURIZER.transform(texts)
-            faq_rows, spam_rows = self._similarities(features)
+            faq_rows, spam_rows = self._similarities(texts)
             for i, p, f, s in zip(
                 wordy, self.model.predict(texts), faq_rows, spam_rows, strict=True
             ):
@@ -170,20 +175,21 @@ class Classifier:
             )
         ]
 
-    def _similarities(self, features: sp.csr_matrix) -> tuple[list[Nearest], list[Nearest]]:
-        """The nearest FAQ example and known spam of each row, from one sparse product."""
+    def _similarities(self, texts: Sequence[str]) -> tuple[list[Nearest], list[Nearest]]:
+        """The nearest FAQ example and known spam of each text, from one sparse product."""
         spam = self.spam_index
         if self._stacked is None:
             parts = [m for m in (self._faq.columns, spam.columns) if m is not None]
             self._stacked = sp.hstack(parts, format="csc").tocsr() if parts else None
         n_faq = len(self._faq.texts)
         if self._stacked is None:
-            empty = np.zeros((features.shape[0], 0))
+            empty = np.zeros((len(texts), 0))
             return self._faq.best_of(empty), spam.best_of(empty)
-        if features.shape[0] == 1:
-            products = row_products(features, self._stacked)
+        if len(texts) == 1:  # one message: the row's arrays, no scipy matrix
+            values, columns, _ = FEATURIZER.rows(texts)
+            products = entry_products(columns, values, self._stacked)
         else:
-            products = (features @ self._stacked).toarray()
+            products = (FEATURIZER.transform(texts) @ self._stacked).toarray()
         return self._faq.best_of(products[:, :n_faq]), spam.best_of(products[:, n_faq:])
 
     def _trusted(self) -> frozenset[str]:

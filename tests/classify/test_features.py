@@ -109,10 +109,21 @@ def test_counted_is_scipy_sum_duplicates(n_rows: int) -> None:
     indptr = np.concatenate(([0], np.cumsum(lengths)))
     indices = rng.integers(0, N_FEATURES, indptr[-1]).astype(np.int32)
     indices[1::3] = indices[::3][: len(indices[1::3])]  # repeats
-    got = _counted(indices, indptr, n_rows)
+    rows, columns, counts, starts = _counted(indices, indptr, n_rows)
     ones = np.ones(len(indices))
     expected = sp.csr_matrix((ones, indices, indptr), shape=(n_rows, N_FEATURES))
     expected.sum_duplicates()  # in place, on the arrays given
-    assert np.array_equal(got.indptr, expected.indptr)
-    assert np.array_equal(got.indices, expected.indices)
-    assert np.array_equal(got.data, expected.data)
+    assert np.array_equal(starts, expected.indptr)
+    assert np.array_equal(columns, expected.indices)
+    assert np.array_equal(counts, expected.data)
+    assert np.array_equal(rows, np.repeat(np.arange(n_rows), np.diff(expected.indptr)))
+
+
+def test_rows_are_the_matrix_arrays() -> None:
+    featurizer = Featurizer()
+    for texts in (TEXTS, TEXTS[5:6], [""]):
+        matrix = featurizer.transform(texts)
+        values, columns, starts = featurizer.rows(texts)
+        assert np.array_equal(values, matrix.data)
+        assert np.array_equal(columns, matrix.indices)
+        assert np.array_equal(starts, matrix.indptr)
