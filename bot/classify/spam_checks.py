@@ -49,7 +49,8 @@ class SpamContext:
 def find_urls(text: str) -> tuple[str, ...]:
     if "." not in text and ":" not in text:  # every URL_RE branch needs one of them
         return ()
-    return tuple(match.group(0).rstrip(".,;:!?)") for match in URL_RE.finditer(text))
+    # URL_RE has no capturing group: findall gives the whole matches.
+    return tuple([url.rstrip(".,;:!?)") for url in URL_RE.findall(text)])
 
 
 def _host(url: str) -> str:

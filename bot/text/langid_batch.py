@@ -52,6 +52,14 @@ class BatchScorer:
         for first, dupe in self._aliases:  # py3langid folds a duplicate label into its first
             scores[:, first] += scores[:, dupe]
             scores[:, dupe] = 0.0
+        if self._distinct:  # no aliased label: every row sorted at once
+            labels = self._labels
+            # A stable sort of the negated scores: ties keep the labels' order, as ``sorted``.
+            orders = np.argsort(-scores, axis=1, kind="stable").tolist()
+            return [
+                [(labels[j], row[j]) for j in order]
+                for order, row in zip(orders, scores.tolist(), strict=True)
+            ]
         return [self._ranking(row) for row in scores.tolist()]
 
     def _raw_scores(self, encoded: Sequence[bytes]) -> np.ndarray:
@@ -68,8 +76,6 @@ class BatchScorer:
         return scores
 
     def _ranking(self, row: list[float]) -> Ranking:
-        if self._distinct:  # no aliased label: nothing to merge
-            return sorted(zip(self._labels, row, strict=True), key=_score, reverse=True)
         merged: dict[str, float] = {}
         for label, score in zip(self._labels, row, strict=True):
             merged.setdefault(label, score)  # the first column holds the merged score
