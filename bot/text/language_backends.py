@@ -23,7 +23,7 @@ _PY3LANGID_BASE: Any = None
 _PY3LANGID_VIEWS: dict[frozenset[str], Any] = {}
 _PY3LANGID_SCORERS: dict[frozenset[str], BatchScorer | None] = {}
 #: What :class:`BatchScorer` reads of a py3langid identifier besides the remembered walk.
-_SCORER_NEEDS = ("features", "_encode", "nb_ptc", "nb_pc", "nb_classes", "_alias_pairs")
+_SCORER_NEEDS = ("features", "_walks", "_encode", "nb_ptc", "nb_pc", "nb_classes", "_alias_pairs")
 _LANGDETECT_FACTORIES: dict[frozenset[str], Any] = {}
 #: Most walks remembered: (DFA state, a word's bytes with the space before it) -> (state
 #: after it, features seen on the way); see :func:`_remembering_identifier`.
