@@ -131,7 +131,8 @@ class CharVocabulary:
         cols = self.columns[found]
         known = cols >= 0
         size = max(self.size, 1)
-        keys = _distinct(rows[known] * size + cols[known])  # repeats count once (binary)
+        key_type = np.int32 if n * size < 2**31 else np.int64  # 32 bits: a faster sort
+        keys = _distinct(rows[known].astype(key_type) * size + cols[known])  # binary: once
         rows, cols = np.divmod(keys, size)
         values = self.idf[cols]
         norms = np.sqrt(np.bincount(rows, weights=values * values, minlength=n))

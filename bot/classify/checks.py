@@ -72,25 +72,23 @@ def pattern_checks(
     refold = norm.folded != text
     lowercase_only = refold and text.isascii() and folded == text.lower()
     # Only the patterns whose required literals are in the text are run (exact, see
-    # :mod:`.pattern_filter`); the candidates of the folded text are found when first needed.
+    # :mod:`.pattern_filter`), and those that may match the folded text are run on it.
     prefilter = patterns.prefilter
     applicable = patterns.applicable(language)
-    in_text = prefilter.candidates(text, applicable)
-    in_folded: set[int] | None = None
+    in_text = prefilter.candidates(text, applicable) & applicable
+    in_folded: frozenset[int] | set[int] = frozenset()
+    if refold:
+        # Accent-, case- and obfuscation-insensitive: "Пpeдлaгaeм" reads "предлагаем".
+        foldable = patterns.foldable(language, lowercase_only)
+        if foldable:
+            in_folded = prefilter.candidates(folded, foldable) & foldable
     checks = []
-    for index, compiled in enumerate(patterns.patterns):
-        if index not in applicable:
-            continue
+    for index in sorted(in_text | in_folded):  # in priority order
+        compiled = patterns.patterns[index]
         rule = compiled.rule
         match = compiled.regex.search(text) if index in in_text else None
-        if match is None and not rule.case_sensitive and refold:
-            if lowercase_only and compiled.same_on_lowercase:
-                continue  # the folded text is the text lowercased: no match there either
-            # Accent-, case- and obfuscation-insensitive: "Пpeдлaгaeм" reads "предлагаем".
-            if in_folded is None:
-                in_folded = prefilter.candidates(folded, applicable)
-            if index in in_folded:
-                match = compiled.regex.search(folded)
+        if match is None and index in in_folded:
+            match = compiled.regex.search(folded)
         if match is None:
             continue
         if rule.extract:

@@ -34,7 +34,7 @@ from bot.classify.playbook_index import (
     faq_owner,
 )
 from bot.classify.sentiment import sentiment_of
-from bot.classify.spam_checks import SpamContext, find_urls, spam_signals
+from bot.classify.spam_checks import SpamContext, enabled_families, find_urls, spam_signals
 from bot.classify.spam_memory import SpamMemory
 from bot.classify.text_model import (
     FEATURIZER,
@@ -45,7 +45,7 @@ from bot.classify.text_model import (
 )
 from bot.domain import CheckHit, InboundMessage, Sentiment, Verdict
 from bot.playbooks import PlaybookSet
-from bot.text.language import LanguageDetector
+from bot.text.language import LanguageDetector, LanguageGuess
 from bot.text.normalise import Normalised, match_key, normalise
 
 SENTIMENT_HINT_SCORE = 0.2
@@ -54,21 +54,27 @@ NO_MATCH: Nearest = (None, 0.0, None)
 
 
 def row_products(row: sp.csr_matrix, matrix: sp.csr_matrix) -> np.ndarray:
-    """``(row @ matrix).toarray()`` for a one-row CSR ``row``, bit for bit, without scipy's
-    per-call overhead (most of a one-message call).
+    """``(row @ matrix).toarray()`` for a one-row CSR ``row``, bit for bit (see
+    :func:`entry_products`)."""
+    return entry_products(row.indices, row.data, matrix)
+
+
+def entry_products(columns: np.ndarray, values: np.ndarray, matrix: sp.csr_matrix) -> np.ndarray:
+    """``(row @ matrix).toarray()`` for the row with ``values`` at ``columns`` (in CSR order),
+    bit for bit, without scipy's per-call overhead (most of a one-message call).
 
     scipy's CSR product adds, for each output column, ``row value * matrix value`` over the
     row's entries in their stored order; :func:`numpy.bincount` adds the same products, in
     the same order, one by one.
     """
-    starts = matrix.indptr[row.indices]
-    lengths = matrix.indptr[row.indices + 1] - starts
+    starts = matrix.indptr[columns]
+    lengths = matrix.indptr[columns + 1] - starts
     total = int(lengths.sum())
     if not total:
         return np.zeros((1, matrix.shape[1]))
     first = np.cumsum(lengths) - lengths  # where each entry's products start
     positions = np.arange(total) + np.repeat(starts - first, lengths)
-    products = np.repeat(row.data, lengths) * matrix.data[positions]
+    products = np.repeat(values, lengths) * matrix.data[positions]
     sums = np.bincount(matrix.indices[positions], weights=products, minlength=matrix.shape[1])
     return sums.reshape(1, -1)
 
@@ -86,6 +92,10 @@ class Classifier:
         self.detector = detector
         self.memory = memory
         self.categories = [c for c in playbooks.categories if c != OTHER] + [OTHER]
+        self._by_priority = playbooks.by_priority()
+        spam = playbooks.categories.get(SPAM)
+        self._spam_settings = spam.spam if spam is not None else None
+        self._spam_families = enabled_families(spam.spam) if spam and spam.spam else []
         self.index = build_phrase_index(playbooks)
         self.patterns = compile_patterns(playbooks)
         self.window = playbooks.sentiment.negation_window if playbooks.sentiment else 3
@@ -148,33 +158,38 @@ class Classifier:
         spam_best = [NO_MATCH] * len(norms)
         if wordy:
             texts = [norms[i].folded for i in wordy]
-            features = FEATURIZER.transform(texts)
-            faq_rows, spam_rows = self._similarities(features)
+            faq_rows, spam_rows = self._similarities(texts)
             for i, p, f, s in zip(
                 wordy, self.model.predict(texts), faq_rows, spam_rows, strict=True
             ):
                 probabilities[i], faq_best[i], spam_best[i] = p, f, s
+        guesses = self.detector.detect_many(
+            [n.clean for n in norms],
+            [m.lang_hint for m in messages],
+            [m.extra.get("chat_language") for m in messages],
+        )
         return [
-            self._verdict(m, n, p, f, s[1])
-            for m, n, p, f, s in zip(
-                messages, norms, probabilities, faq_best, spam_best, strict=True
+            self._verdict(m, n, g, p, f, s[1])
+            for m, n, g, p, f, s in zip(
+                messages, norms, guesses, probabilities, faq_best, spam_best, strict=True
             )
         ]
 
-    def _similarities(self, features: sp.csr_matrix) -> tuple[list[Nearest], list[Nearest]]:
-        """The nearest FAQ example and known spam of each row, from one sparse product."""
+    def _similarities(self, texts: Sequence[str]) -> tuple[list[Nearest], list[Nearest]]:
+        """The nearest FAQ example and known spam of each text, from one sparse product."""
         spam = self.spam_index
         if self._stacked is None:
             parts = [m for m in (self._faq.columns, spam.columns) if m is not None]
             self._stacked = sp.hstack(parts, format="csc").tocsr() if parts else None
         n_faq = len(self._faq.texts)
         if self._stacked is None:
-            empty = np.zeros((features.shape[0], 0))
+            empty = np.zeros((len(texts), 0))
             return self._faq.best_of(empty), spam.best_of(empty)
-        if features.shape[0] == 1:
-            products = row_products(features, self._stacked)
+        if len(texts) == 1:  # one message: the row's arrays, no scipy matrix
+            values, columns, _ = FEATURIZER.rows(texts)
+            products = entry_products(columns, values, self._stacked)
         else:
-            products = (features @ self._stacked).toarray()
+            products = (FEATURIZER.transform(texts) @ self._stacked).toarray()
         return self._faq.best_of(products[:, :n_faq]), spam.best_of(products[:, n_faq:])
 
     def _trusted(self) -> frozenset[str]:
@@ -191,13 +206,11 @@ class Classifier:
         self,
         message: InboundMessage,
         norm: Normalised,
+        guess: LanguageGuess,
         probabilities: dict[str, float],
         faq_best: tuple[str | None, float, str | None],
         spam_similarity: float,
     ) -> Verdict:
-        guess = self.detector.detect(
-            norm.clean, hint=message.lang_hint, prior=message.extra.get("chat_language")
-        )
         language = guess.language
         checks: list[CheckHit] = [
             CheckHit(
@@ -230,17 +243,18 @@ class Classifier:
         faq_id, faq = faq_check(self._faq_owner, hits, faq_best, self.window)
         if faq is not None:
             checks.append(faq)
-        spam = self.playbooks.categories.get(SPAM)
-        if spam is not None and spam.spam is not None:
+        if self._spam_settings is not None:
             ctx = SpamContext(
                 message, norm, hits, find_urls(norm.clean), self.memory, spam_similarity
             )
-            checks += spam_signals(ctx, spam.spam)
+            checks += spam_signals(ctx, self._spam_settings, self._spam_families)
         # ``folded`` is exactly ``match_key(message.text)``.
         correction = self._corrections.get(norm.folded) if self._corrections else None
         checks = complaint_checks(checks, sentiment, trusted=COMPLAINT in trusted)
         context = Context(language, sentiment, variables, faq_id, trusted)
-        return combine(self.playbooks, self.categories, checks, correction, context)
+        return combine(
+            self.playbooks, self.categories, checks, correction, context, self._by_priority
+        )
 
     def _sentiment_hints(self, sentiment: Sentiment) -> list[CheckHit]:
         """A little evidence for the categories whose playbook expects this sentiment.

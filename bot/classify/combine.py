@@ -22,6 +22,7 @@ from bot.classify.checks import noisy_or
 from bot.classify.text_model import targets
 from bot.domain import CheckHit, Sentiment, Verdict
 from bot.playbooks import PlaybookSet
+from bot.playbooks.model import CategoryPlaybook
 
 OTHER = "other"
 SPAM = "spam"
@@ -70,10 +71,13 @@ def spam_signals(checks: Sequence[CheckHit], trusted: bool) -> int:
 
 
 def _scores(checks: Sequence[CheckHit], categories: Sequence[str]) -> dict[str, float]:
+    own: dict[str | None, list[float]] = {}
+    for check in checks:  # one pass; each category's scores keep the order of the checks
+        own.setdefault(check.category, []).append(check.score)
     scores: dict[str, float] = {}
     for category in categories:
-        own = [c.score for c in checks if c.category == category]
-        scores[category] = min(1.0, sum(own)) if category == SPAM else noisy_or(own)
+        values = own.get(category, [])
+        scores[category] = min(1.0, sum(values)) if category == SPAM else noisy_or(values)
     return scores
 
 
@@ -101,11 +105,15 @@ def combine(
     checks: list[CheckHit],
     correction: str | None,
     ctx: Context,
+    by_priority: Sequence[CategoryPlaybook] | None = None,
 ) -> Verdict:
+    """The verdict from the checks. ``by_priority`` is ``playbooks.by_priority()`` when the
+    caller already has it (sorting it again for every message is a good part of the work)."""
+    order = playbooks.by_priority() if by_priority is None else by_priority
     forced: Mapping[str, bool] = _corrections(checks, correction, categories)
     scores = _scores(checks, categories)
     labels = []
-    for pb in playbooks.by_priority():
+    for pb in order:
         category = pb.category
         threshold = pb.threshold
         if category == COMPLAINT and category in ctx.model_trusted:
@@ -135,7 +143,7 @@ def combine(
                 {"reason": "a complaint is never treated as spam"},
             )
         )
-    priority = {pb.category: pb.priority for pb in playbooks.categories.values()}
+    priority = {pb.category: pb.priority for pb in order}
     labels.sort(key=lambda c: -priority.get(c, 0))
     chosen = [c for c, positive in forced.items() if positive and c in labels]
     if chosen:  # a staff correction names the primary category (reclassified from a card)

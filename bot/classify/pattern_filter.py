@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from re import _constants as sre  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import Any
@@ -37,6 +38,7 @@ MAX_EXPANSION = 64
 #: Longest bounded repeat (``x{0,3}``) that is expanded.
 MAX_REPEAT_EXPANDED = 3
 _REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT)
+_literal = itemgetter(1)  # of an automaton match: (end, literal)
 
 
 @dataclass(frozen=True)
@@ -337,10 +339,10 @@ class PatternPrefilter:
         text: str,
         among: Collection[int] | None,
     ) -> None:
-        present = {literal for _end, literal in automaton.iter(text)}
-        touched: set[int] = set()
-        for literal in present:
-            touched |= owners[literal]
+        present = set(map(_literal, automaton.iter(text)))
+        if not present:
+            return
+        touched = set().union(*map(owners.__getitem__, present))
         if among is not None:
             touched.intersection_update(among)
         found |= touched & self._leaves

@@ -32,6 +32,7 @@ class CompiledPatterns:
     patterns: tuple[CompiledPattern, ...]
     prefilter: PatternPrefilter
     _by_language: dict[str, frozenset[int]] = field(default_factory=dict, compare=False)
+    _foldable: dict[tuple[str, bool], frozenset[int]] = field(default_factory=dict, compare=False)
 
     def applicable(self, language: str) -> frozenset[int]:
         """The positions of the patterns that apply to messages in ``language``."""
@@ -43,6 +44,22 @@ class CompiledPatterns:
                 if not c.rule.languages or language in c.rule.languages
             )
             self._by_language[language] = found
+        return found
+
+    def foldable(self, language: str, lowercase_only: bool) -> frozenset[int]:
+        """The applicable patterns that may match the folded text where the text itself
+        gave no match: those that ignore case, less, when the folded text is only the ASCII
+        text lowercased, those that find the same there (see ``same_on_lowercase``)."""
+        key = (language, lowercase_only)
+        found = self._foldable.get(key)
+        if found is None:
+            found = frozenset(
+                i
+                for i in self.applicable(language)
+                if not self.patterns[i].rule.case_sensitive
+                and not (lowercase_only and self.patterns[i].same_on_lowercase)
+            )
+            self._foldable[key] = found
         return found
 
     def __iter__(self) -> Iterator[CompiledPattern]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from bot.classify.phrase_index import PhraseHit
@@ -35,12 +35,22 @@ class SpamContext:
     urls: tuple[str, ...]
     memory: SpamMemory | None
     known_spam_similarity: float
+    spam_phrases: dict[str, set[str]] = field(init=False)
+
+    def __post_init__(self) -> None:
+        # The spam phrases found, by family: read by several families, gathered once.
+        phrases: dict[str, set[str]] = {}
+        for hit in self.hits:
+            if hit.tag.group == "spam":
+                phrases.setdefault(hit.tag.owner, set()).add(hit.tag.phrase)
+        object.__setattr__(self, "spam_phrases", phrases)
 
 
 def find_urls(text: str) -> tuple[str, ...]:
     if "." not in text and ":" not in text:  # every URL_RE branch needs one of them
         return ()
-    return tuple(match.group(0).rstrip(".,;:!?)") for match in URL_RE.finditer(text))
+    # URL_RE has no capturing group: findall gives the whole matches.
+    return tuple([url.rstrip(".,;:!?)") for url in URL_RE.findall(text)])
 
 
 def _host(url: str) -> str:
@@ -55,10 +65,8 @@ Family = Callable[[SpamContext, SpamSignal], dict[str, object] | None]
 
 def _phrases(family: str) -> Family:
     def check(ctx: SpamContext, _signal: SpamSignal) -> dict[str, object] | None:
-        matched = sorted(
-            {h.tag.phrase for h in ctx.hits if h.tag.group == "spam" and h.tag.owner == family}
-        )
-        return {"matched": matched} if matched else None
+        phrases = ctx.spam_phrases.get(family)
+        return {"matched": sorted(phrases)} if phrases else None
 
     return check
 
@@ -176,14 +184,27 @@ FAMILIES: dict[str, Family] = {
 }
 
 
-def spam_signals(ctx: SpamContext, settings: SpamSettings) -> list[CheckHit]:
-    """Every enabled family that fired, as ``spam.<family>`` checks."""
+EnabledFamily = tuple[str, Family, SpamSignal]  # (check name, family, its settings)
+
+
+def enabled_families(settings: SpamSettings) -> list[EnabledFamily]:
+    """The families a message is checked for, in the playbook's order: worked out once per
+    playbook rather than for every message."""
+    return [
+        (f"spam.{name}", FAMILIES[name], signal)
+        for name, signal in settings.signals.items()
+        if name in FAMILIES and signal.enabled
+    ]
+
+
+def spam_signals(
+    ctx: SpamContext, settings: SpamSettings, families: Sequence[EnabledFamily] | None = None
+) -> list[CheckHit]:
+    """Every enabled family that fired, as ``spam.<family>`` checks (``families``:
+    :func:`enabled_families` of ``settings``, when the caller kept them)."""
     fired = []
-    for name, signal in settings.signals.items():
-        family = FAMILIES.get(name)
-        if family is None or not signal.enabled:
-            continue
+    for check, family, signal in enabled_families(settings) if families is None else families:
         details = family(ctx, signal)
         if details is not None:
-            fired.append(CheckHit(f"spam.{name}", "spam", signal.weight, details))
+            fired.append(CheckHit(check, "spam", signal.weight, details))
     return fired

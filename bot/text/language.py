@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, cast
 
 from bot.errors import LanguageBackendError
 from bot.text.language_backends import BACKENDS, Backend, make_backend
@@ -117,10 +117,30 @@ class LanguageGuess:
     details: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass(slots=True)
+class _Pending:
+    """A text the model must rank, with what the guess will need once it has."""
+
+    model_text: str
+    candidates: frozenset[str]
+    letters: int
+    script: str
+    hint_lang: str | None
+    prior_lang: str | None
+    details: dict[str, Any]
+
+
 class LanguageDetector(Protocol):
     def detect(
         self, text: str, *, hint: str | None = None, prior: str | None = None
     ) -> LanguageGuess: ...
+
+    def detect_many(
+        self,
+        texts: Sequence[str],
+        hints: Sequence[str | None] | None = None,
+        priors: Sequence[str | None] | None = None,
+    ) -> list[LanguageGuess]: ...
 
 
 def primary_subtag(tag: str | None) -> str | None:
@@ -166,6 +186,41 @@ class ScriptAwareDetector:
     def detect(
         self, text: str, *, hint: str | None = None, prior: str | None = None
     ) -> LanguageGuess:
+        return self.detect_many([text], [hint], [prior])[0]
+
+    def detect_many(
+        self,
+        texts: Sequence[str],
+        hints: Sequence[str | None] | None = None,
+        priors: Sequence[str | None] | None = None,
+    ) -> list[LanguageGuess]:
+        """:meth:`detect` of each text, with its hint and prior (None when not given).
+
+        The texts the model must read are ranked together, one backend call per candidate
+        set: a batch costs the backend's arithmetic, not its per-call overhead.
+        """
+        hints = hints if hints is not None else [None] * len(texts)
+        priors = priors if priors is not None else [None] * len(texts)
+        steps = [
+            self._prepare(text, hint, prior)
+            for text, hint, prior in zip(texts, hints, priors, strict=True)
+        ]
+        waiting: dict[frozenset[str], list[int]] = {}
+        for i, step in enumerate(steps):
+            if isinstance(step, _Pending):
+                waiting.setdefault(step.candidates, []).append(i)
+        guesses: list[LanguageGuess | None] = [
+            step if isinstance(step, LanguageGuess) else None for step in steps
+        ]
+        for candidates, indexes in waiting.items():
+            pending = [cast(_Pending, steps[i]) for i in indexes]
+            ranked = self.backend.rank_many([p.model_text for p in pending], candidates)
+            for i, step, ranking in zip(indexes, pending, ranked, strict=True):
+                guesses[i] = self._conclude(step, ranking)
+        return [cast(LanguageGuess, guess) for guess in guesses]
+
+    def _prepare(self, text: str, hint: str | None, prior: str | None) -> LanguageGuess | _Pending:
+        """The guess when the script or a fallback decides; else what the model must rank."""
         hint_lang, prior_lang = self._allowed(hint), self._allowed(prior)
         details: dict[str, Any] = {"backend": self.backend.name}
         if hint and not hint_lang:
@@ -188,7 +243,13 @@ class ScriptAwareDetector:
             confidence = 0.95 if letters >= self.tiny_letters else 0.75
             details["reason"] = f"{script} script: only {only} is allowed"
             return LanguageGuess(only, confidence, "script", details)
-        ranked = self.backend.rank(model_text, candidates)
+        return _Pending(model_text, candidates, letters, script, hint_lang, prior_lang, details)
+
+    def _conclude(self, step: _Pending, ranked: list[tuple[str, float]]) -> LanguageGuess:
+        """The guess from the model's ranking of a text, its hint and its prior."""
+        hint_lang, prior_lang, details = step.hint_lang, step.prior_lang, step.details
+        letters, candidates = step.letters, step.candidates
+        tiny = letters < self.tiny_letters
         if not ranked:
             return self._fallback(hint_lang, prior_lang, candidates, "model abstained", details)
         details["scores"] = {lang: round(p, 4) for lang, p in ranked[:3]}
@@ -200,7 +261,7 @@ class ScriptAwareDetector:
         reason = "short text" if letters < self.min_letters else "low model confidence"
         # Latin letters are typed by everyone ("ok", "top"): tiny Latin texts may take any
         # allowed hint; otherwise the hint must fit the script.
-        fits = frozenset(self.languages) if tiny and script == "latin" else candidates
+        fits = frozenset(self.languages) if tiny and step.script == "latin" else candidates
         if (hint_lang in fits) or (prior_lang in fits):
             details["model_top"] = top
             guess = self._fallback(hint_lang, prior_lang, fits, reason, details)

@@ -16,10 +16,14 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from bot.errors import LanguageBackendError
+from bot.text.langid_batch import BatchScorer
 
 _LOCK = threading.Lock()
 _PY3LANGID_BASE: Any = None
 _PY3LANGID_VIEWS: dict[frozenset[str], Any] = {}
+_PY3LANGID_SCORERS: dict[frozenset[str], BatchScorer | None] = {}
+#: What :class:`BatchScorer` reads of a py3langid identifier besides the remembered walk.
+_SCORER_NEEDS = ("features", "_walks", "_encode", "nb_ptc", "nb_pc", "nb_classes", "_alias_pairs")
 _LANGDETECT_FACTORIES: dict[frozenset[str], Any] = {}
 #: Most walks remembered: (DFA state, a word's bytes with the space before it) -> (state
 #: after it, features seen on the way); see :func:`_remembering_identifier`.
@@ -34,6 +38,12 @@ class Backend(Protocol):
 
     def rank(self, text: str, candidates: frozenset[str]) -> list[tuple[str, float]]:
         """Probabilities over ``candidates`` (a subset of ``languages``), best first."""
+        ...
+
+    def rank_many(
+        self, texts: Sequence[str], candidates: frozenset[str]
+    ) -> list[list[tuple[str, float]]]:
+        """:meth:`rank` of each text (a backend may score them together)."""
         ...
 
 
@@ -70,10 +80,9 @@ def _remembering_identifier(base: Any) -> Any:
     class RememberingIdentifier(base):
         __slots__ = ("_walks",)
 
-        def _raw_score(self, text: Any) -> Any:
-            walks = getattr(self, "_walks", None)
-            if walks is None or not isinstance(text, bytes):
-                return super()._raw_score(text)
+        def features(self, text: bytes) -> list[int]:
+            """The feature ids met by the walk over ``text``, in walk order, repeats kept."""
+            walks = self._walks
             if len(walks) >= _WALK_LIMIT:
                 walks.clear()
             nextmove, rowbase, output = self.tk_nextmove, self._rowbase, self.tk_output
@@ -93,6 +102,12 @@ def _remembering_identifier(base: Any) -> Any:
                     known = walks[key] = (end, tuple(seen))
                 state = known[0]
                 features += known[1]
+            return features
+
+        def _raw_score(self, text: Any) -> Any:
+            if getattr(self, "_walks", None) is None or not isinstance(text, bytes):
+                return super()._raw_score(text)
+            features = self.features(text)
             if not features:
                 return super()._raw_score(text)  # py3langid's own score of a featureless text
             return self._sparse_score(Counter(features), self.nb_ptc)
@@ -131,11 +146,32 @@ class Py3LangidBackend:
                 _PY3LANGID_VIEWS[candidates] = view
             return view
 
+    @classmethod
+    def _scorer(cls, candidates: frozenset[str]) -> BatchScorer | None:
+        """The batch scorer of a candidate set; None when py3langid's internals are not the
+        ones it reads (then each text is ranked by py3langid itself)."""
+        if candidates not in _PY3LANGID_SCORERS:
+            view = cls._view(candidates)
+            usable = getattr(view, "_norm_probs", False) and all(
+                hasattr(view, name) for name in _SCORER_NEEDS
+            )
+            _PY3LANGID_SCORERS[candidates] = BatchScorer(view, view.features) if usable else None
+        return _PY3LANGID_SCORERS[candidates]
+
     def rank(self, text: str, candidates: frozenset[str]) -> list[tuple[str, float]]:
+        return self.rank_many([text], candidates)[0]
+
+    def rank_many(
+        self, texts: Sequence[str], candidates: frozenset[str]
+    ) -> list[list[tuple[str, float]]]:
+        """Each text's ranking; the texts are scored together (one sparse product)."""
         if len(candidates) == 1:
-            return [(next(iter(candidates)), 1.0)]
-        ranked = self._view(candidates).rank(text)
-        return [(str(lang), float(p)) for lang, p in ranked]
+            return [[(next(iter(candidates)), 1.0)] for _ in texts]
+        scorer = self._scorer(candidates)
+        if scorer is not None:
+            return scorer.rank_many(texts)
+        view = self._view(candidates)
+        return [[(str(lang), float(p)) for lang, p in view.rank(text)] for text in texts]
 
 
 def _langdetect_factory(languages: frozenset[str]) -> Any:
@@ -188,6 +224,11 @@ class LangdetectBackend:
             return []  # no usable n-gram in the text
         reverse = {v: k for k, v in _LANGDETECT_NAMES.items()}
         return [(reverse.get(g.lang, g.lang), float(g.prob)) for g in found]
+
+    def rank_many(
+        self, texts: Sequence[str], candidates: frozenset[str]
+    ) -> list[list[tuple[str, float]]]:
+        return [self.rank(text, candidates) for text in texts]
 
 
 def _check_supported(backend: str, languages: Sequence[str], known: set[str]) -> None:

@@ -97,3 +97,33 @@ def test_column_is_stable() -> None:
     # MurmurHash3 with seed 0: the same in every process (unlike hash()).
     assert column("ab", CHAR_FEATURES) == column("ab", CHAR_FEATURES)
     assert 0 <= column("free", WORD_FEATURES) < WORD_FEATURES
+
+
+@pytest.mark.parametrize("n_rows", [1, 7, 7000])  # 7000 rows: keys beyond 32 bits
+def test_counted_is_scipy_sum_duplicates(n_rows: int) -> None:
+    from bot.classify.features import N_FEATURES, _counted
+
+    rng = np.random.default_rng(n_rows)
+    lengths = rng.integers(0, 12, n_rows)
+    lengths[0] = 0  # an empty row
+    indptr = np.concatenate(([0], np.cumsum(lengths)))
+    indices = rng.integers(0, N_FEATURES, indptr[-1]).astype(np.int32)
+    indices[1::3] = indices[::3][: len(indices[1::3])]  # repeats
+    rows, columns, counts, starts = _counted(indices, indptr, n_rows)
+    ones = np.ones(len(indices))
+    expected = sp.csr_matrix((ones, indices, indptr), shape=(n_rows, N_FEATURES))
+    expected.sum_duplicates()  # in place, on the arrays given
+    assert np.array_equal(starts, expected.indptr)
+    assert np.array_equal(columns, expected.indices)
+    assert np.array_equal(counts, expected.data)
+    assert np.array_equal(rows, np.repeat(np.arange(n_rows), np.diff(expected.indptr)))
+
+
+def test_rows_are_the_matrix_arrays() -> None:
+    featurizer = Featurizer()
+    for texts in (TEXTS, TEXTS[5:6], [""]):
+        matrix = featurizer.transform(texts)
+        values, columns, starts = featurizer.rows(texts)
+        assert np.array_equal(values, matrix.data)
+        assert np.array_equal(columns, matrix.indices)
+        assert np.array_equal(starts, matrix.indptr)

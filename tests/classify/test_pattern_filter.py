@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.app import SHIPPED_PLAYBOOKS
+from bot.classify.checks import PATTERN_TEXT_LIMIT, pattern_checks
 from bot.classify.pattern_filter import (
     PatternPrefilter,
     required_literals,
@@ -18,8 +19,9 @@ from bot.classify.pattern_filter import (
     same_on_lowercase_ascii,
 )
 from bot.classify.playbook_index import compile_patterns
+from bot.domain import CheckHit
 from bot.playbooks import load_playbooks
-from bot.text.normalise import normalise
+from bot.text.normalise import Normalised, normalise
 from bot.text.regex_case import canonical
 
 DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
@@ -173,3 +175,46 @@ def test_lowercase_ascii_finds_the_same(text: str) -> None:
             for variant in (text, text.upper(), text.title()):
                 found = regex.search(variant) is not None
                 assert found == (regex.search(variant.lower()) is not None), (regex, variant)
+
+
+def _unfiltered_pattern_checks(norm: Normalised, language: str) -> tuple[list[CheckHit], dict]:
+    """Every applicable pattern searched in the text, then (ignoring case) in the folded text."""
+    checks, variables = [], {}
+    text, folded = norm.clean[:PATTERN_TEXT_LIMIT], norm.folded[:PATTERN_TEXT_LIMIT]
+    for compiled in PATTERNS.patterns:
+        rule = compiled.rule
+        if rule.languages and language not in rule.languages:
+            continue
+        match = compiled.regex.search(text)
+        if match is None and not rule.case_sensitive and norm.folded != text:
+            match = compiled.regex.search(folded)
+        if match is None:
+            continue
+        if rule.extract:
+            value = match.groupdict().get(rule.extract) or (
+                match.group(1) if match.groups() else match.group(0)
+            )
+            if value:
+                variables.setdefault(rule.extract, value.strip())
+        if rule.weight > 0:
+            name = f"pattern.{rule.id}"
+            checks.append(
+                CheckHit(name, compiled.category, rule.weight, {"matched": match.group(0)[:80]})
+            )
+    return checks, variables
+
+
+def test_pattern_checks_are_those_of_every_pattern_searched() -> None:
+    texts = ["FREE entry!!! Call 09061701461 now", "my order #123456 is late", "ſtop 2 8007"]
+    texts += ["Ma commande n° 123456 n'est toujours pas arrivée!!!", "СРОЧНО пиши +", "WIN £500"]
+    for name in ("sms_spam_collection/data.jsonl", "tg_spam_samples/messages.jsonl"):
+        path = DATA / name
+        if path.is_file():
+            with open(path, encoding="utf-8") as handle:
+                texts += [json.loads(line)["text"] for line in handle if line.strip()][:1500]
+    for text in texts:
+        norm = normalise(text)
+        for language in ("en", "fr", "ru"):
+            variables: dict[str, str] = {}
+            found = pattern_checks(PATTERNS, norm, language, variables)
+            assert (found, variables) == _unfiltered_pattern_checks(norm, language), text
