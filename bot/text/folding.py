@@ -225,6 +225,15 @@ def _fold_word_once(word: str, counts: FoldCounts, elongated: bool) -> str:
     return word
 
 
+def _dollar_before(s: str, start: int) -> bool:
+    """A "$" right before ``start`` that the word pattern would take as a word's first
+    character if a letter followed it (not itself after a word character or "$")."""
+    if start == 0 or s[start - 1] != "$":
+        return False
+    before = s[start - 2] if start >= 2 else ""
+    return not (before == "$" or re.match(r"\w", before) is not None)
+
+
 def _rejoin(match: re.Match[str], counts: FoldCounts) -> str:
     sep = match.group(1) if match.re.groups else " "
     joined = match.group(0).replace(sep, "")
@@ -258,6 +267,19 @@ def fold_clean(clean: str, counts: FoldCounts) -> Folded:
                 tokens.append(tok)  # most words: nothing to undo
                 continue
             new = _fold_word(tok, counts, elongated)
+            start = m.start()
+            if _dollar_before(s, start) and not tok[0].isalpha() and new[:1].isalpha():
+                # "$0a0a": the "$" was not part of the word ("$" + digit), but once the word
+                # reads "oaoa" it is ("$" + letter): fold it with the word now, as a second
+                # pass would (folding must give the same text when run again on its result).
+                new = _fold_word("$" + new, counts, elongated)
+                if new[0] != "$":
+                    pieces.append(s[last : start - 1])
+                    pieces.append(new)
+                    last = m.end()
+                    tokens.append(new)
+                    continue
+                new = new[1:]
         elif kind == "url":
             tok = tok.rstrip(".,;:!?)»\"'")  # the text itself keeps the trailing characters
             urls.append(tok)

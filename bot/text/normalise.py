@@ -138,7 +138,7 @@ def _char_stats(clean: str) -> tuple[int, int, int, int, int, frozenset[str]]:
         symbols = len(raw) - letters - digits - raw.count(b" ")
         return letters, upper, digits, 0, symbols, frozenset(("latin",) if letters else ())
     letters = sum(map(str.isalpha, clean))
-    upper = sum(map(str.isupper, clean))
+    upper = sum(map(str.isupper, filter(str.isalpha, clean)))  # not the letter-like symbols
     digits = sum(map(str.isdigit, clean))
     emoji = symbols = 0
     for ch in _SYMBOL_RE.findall(clean):

@@ -166,3 +166,13 @@ def test_bmp_classes_are_the_translation_tables() -> None:
 def test_bmp_deletions_are_the_translations(text: str) -> None:
     assert INVISIBLE_BMP_RE.sub("", text) == text.translate(INVISIBLE_DELETE)
     assert MARK_BMP_RE.sub("", text) == text.translate(MARK_DELETE)
+
+
+@pytest.mark.parametrize("text", ["$0A0A", "x$0a0a", "$$0a0a", "$1000cash", "ca$h"])
+def test_a_dollar_before_a_leet_word_folds_the_same_when_folded_again(text: str) -> None:
+    key = match_key(text)
+    assert match_key(key) == key == normalise(text).folded
+
+
+def test_letter_like_symbols_are_not_counted_as_uppercase_letters() -> None:
+    assert normalise("A🅐").stats.uppercase_ratio == 1.0
