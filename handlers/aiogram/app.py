@@ -82,7 +82,8 @@ class AiogramTransport:
         event: TelegramObject,
         data: dict[str, Any],
     ) -> None:
-        """The session has handed the update to the runtime already; nothing more to do."""
+        """Drop the update: the session has handed it to the runtime already, and what
+        aiogram holds is its id alone (dispatching it would fail as an unknown update type)."""
 
     async def _before_request(
         self,
