@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from typing import Any
 
 from sqlalchemy import Table, func
@@ -18,6 +19,16 @@ class StoreBase:
     def __init__(self, db: Database) -> None:
         self.db = db
         self._insert = postgresql.insert if db.backend == "postgresql" else sqlite.insert
+        self._statements: dict[Hashable, Any] = {}
+
+    def _built_once(self, key: Hashable, build: Callable[[], Any]) -> Any:
+        """The statement ``build()`` makes, built on first use and kept: building one (and its
+        cache key) costs more than running it on a few rows. Per store, because an upsert is
+        written in the database's own dialect."""
+        statement = self._statements.get(key)
+        if statement is None:
+            statement = self._statements[key] = build()
+        return statement
 
     async def _upsert(
         self,

@@ -100,17 +100,14 @@ class BulkPeopleStore(PeopleStore):
         return ids
 
     def _people_upsert(self, table: Table, id_column: str, fields: tuple[str, ...]) -> Any:
-        """The upsert statement of ``table`` (built once: building it costs more than running
-        it on a few rows)."""
-        statements: dict[tuple[str, tuple[str, ...]], Any] = self.__dict__.setdefault(
-            "_people_upserts", {}
-        )
-        key = (table.name, fields)
-        if key not in statements:
+        """The upsert statement of ``table`` for these ``fields``."""
+
+        def build() -> Any:
             stmt = self._insert(table)
             changes = {k: func.coalesce(stmt.excluded[k], table.c[k]) for k in fields}
             upsert = stmt.on_conflict_do_update(
                 index_elements=["platform", id_column], set_=changes
             )
-            statements[key] = upsert.returning(table.c.platform, table.c[id_column], table.c.id)
-        return statements[key]
+            return upsert.returning(table.c.platform, table.c[id_column], table.c.id)
+
+        return self._built_once(("people_upsert", table.name, fields), build)

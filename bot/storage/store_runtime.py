@@ -59,16 +59,15 @@ class ProcessedUpdate:
 
 class RuntimeStore(OutboundStore, BulkPeopleStore):
     def _new_updates_statement(self) -> Any:
-        """Insert raw updates, skipping stored ones (per dialect; built once: building a
-        statement costs more than running it on a few rows)."""
-        statement = self.__dict__.get("_new_updates")
-        if statement is None:
+        """Insert raw updates, skipping stored ones."""
+
+        def build() -> Any:
             insert_new = self._insert(RAW_UPDATES).on_conflict_do_nothing(
                 index_elements=["platform", "update_id"]
             )
-            statement = insert_new.returning(RAW_UPDATES.c.update_id, RAW_UPDATES.c.id)
-            self.__dict__["_new_updates"] = statement
-        return statement
+            return insert_new.returning(RAW_UPDATES.c.update_id, RAW_UPDATES.c.id)
+
+        return self._built_once("new_updates", build)
 
     async def record_updates(
         self, platform: str, items: Sequence[tuple[str | int, dict[str, Any]]]
