@@ -5,17 +5,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Table, bindparam, func, select
+from sqlalchemy import Connection, Table, case, func
 
 from bot import domain
 from bot.domain import utcnow
 from bot.storage.store_people import CHATS, CONTACTS, PeopleStore
 
 CACHE_LIMIT = 100_000
-# Built once (see :mod:`bot.storage.store_runtime`).
-_ERASED = select(CONTACTS.c.platform, CONTACTS.c.user_id).where(
-    CONTACTS.c.erased.is_(True), CONTACTS.c.user_id.in_(bindparam("users", expanding=True))
-)
+#: The contact fields erasure clears (:meth:`PeopleStore.forget_contact`).
+PERSONAL = frozenset({"username", "first_name", "language"})
 
 
 class BulkPeopleStore(PeopleStore):
@@ -25,8 +23,9 @@ class BulkPeopleStore(PeopleStore):
         """Contact and chat ids for ``messages``, keyed by ``(platform, platform id)``.
 
         Rows are only written when new or changed since this store last saw them (an
-        in-memory cache); an erased contact's personal fields stay empty. Runs inside a
-        :meth:`~bot.storage.Database.run_write` transaction.
+        in-memory cache); an erased contact's personal fields stay empty (the upsert itself
+        keeps them: no read first). Runs inside a :meth:`~bot.storage.Database.run_write`
+        transaction.
         """
         contacts: dict[tuple[str, str], dict[str, Any]] = {}
         chats: dict[tuple[str, str], dict[str, Any]] = {}
@@ -42,24 +41,9 @@ class BulkPeopleStore(PeopleStore):
                     "title": msg.chat_title,
                     "kind": msg.extra.get("chat_type"),
                 }
-        erased = self._erased(session, [k for k in contacts if not self._cached(k, contacts[k])])
-        for key in erased:
-            contacts[key] = dict.fromkeys(contacts[key])
         contact_ids = self._bulk(session, CONTACTS, "user_id", contacts)
         chat_ids = self._bulk(session, CHATS, "chat_id", chats)
         return contact_ids, chat_ids
-
-    def _cached(
-        self, key: tuple[str, str], values: dict[str, Any], table: str = "contacts"
-    ) -> bool:
-        cache: dict[tuple[Any, ...], int] = self.__dict__.setdefault("_people_cache", {})
-        return (table, *key, *values.values()) in cache
-
-    def _erased(self, session: Connection, keys: list[tuple[str, str]]) -> set[tuple[str, str]]:
-        if not keys:
-            return set()
-        found = session.execute(_ERASED, {"users": [u for _, u in keys]}).all()
-        return {(p, u) for p, u in found} & set(keys)
 
     def _bulk(
         self,
@@ -104,7 +88,12 @@ class BulkPeopleStore(PeopleStore):
 
         def build() -> Any:
             stmt = self._insert(table)
-            changes = {k: func.coalesce(stmt.excluded[k], table.c[k]) for k in fields}
+            changes: dict[str, Any] = {
+                k: func.coalesce(stmt.excluded[k], table.c[k]) for k in fields
+            }
+            if table is CONTACTS:  # an erased contact's personal fields stay as erasure left them
+                for k in PERSONAL.intersection(fields):
+                    changes[k] = case((table.c.erased, table.c[k]), else_=changes[k])
             upsert = stmt.on_conflict_do_update(
                 index_elements=["platform", id_column], set_=changes
             )

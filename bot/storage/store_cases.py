@@ -14,7 +14,7 @@ from dataclasses import fields
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table, bindparam, case, func, select, update
+from sqlalchemy import Connection, Table, and_, bindparam, case, func, or_, select, update
 
 from bot.storage import models as m
 from bot.storage.case_rows import OPEN_STATUSES, CaseEventRow, CaseRow, NewCase
@@ -81,22 +81,27 @@ class CaseStore(OutboundStore):
         users = sorted({str(u) for _, u in wanted})
         statuses = [*OPEN_STATUSES, *resolved]
 
-        def work(connection: Connection) -> tuple[list[Any], list[Any]]:
-            own = connection.execute(_CASES_BY_KEYS, {"keys": keys}).mappings()
-            wanted = {"platform": platform, "users": users, "statuses": statuses}
-            theirs = connection.execute(_CASES_OF_USERS, wanted).mappings()
-            return list(own), list(theirs)
-
-        own_rows, their_rows = await self.db.run_read(
-            work, "reading the customers' cases", rows=len(wanted)
+        values = {"keys": keys, "platform": platform, "users": users, "statuses": statuses}
+        rows = await self.db.run_read(
+            lambda connection: connection.execute(_CASES_FOR_MESSAGES, values).mappings().all(),
+            "reading the customers' cases",
+            rows=len(wanted),
         )
-        by_key = {row["key"]: _case(row) for row in own_rows}
+        by_key: dict[str, CaseRow] = {}
         current: dict[str, CaseRow] = {}
         done: dict[str, CaseRow] = {}
-        for row in their_rows:  # oldest first: the newest of each kind wins
+        wanted_keys, wanted_users = set(keys), set(users)
+        for row in rows:  # oldest first: the newest of each kind wins
             case = _case(row)
-            target = current if case.status in OPEN_STATUSES else done
-            target[case.platform_user_id or ""] = case
+            if row["key"] in wanted_keys:
+                by_key[row["key"]] = case
+            if (
+                case.platform == platform
+                and case.platform_user_id in wanted_users
+                and case.status in statuses
+            ):
+                target = current if case.status in OPEN_STATUSES else done
+                target[case.platform_user_id or ""] = case
         return {
             key: (by_key.get(key), current.get(str(user)), done.get(str(user)))
             for key, user in wanted
@@ -291,13 +296,19 @@ class CaseStore(OutboundStore):
 
 # Built once: this runs for every triaged message.
 _CASE_BY_KEY = select(CASES).where(CASES.c.key == bindparam("key"))
-_CASES_BY_KEYS = select(CASES).where(CASES.c.key.in_(bindparam("keys", expanding=True)))
-_CASES_OF_USERS = (
+# A batch's cases in one statement: the messages' own (by key) and their senders' open and
+# resolved ones; told apart in Python.
+_CASES_FOR_MESSAGES = (
     select(CASES)
     .where(
-        CASES.c.platform == bindparam("platform"),
-        CASES.c.platform_user_id.in_(bindparam("users", expanding=True)),
-        CASES.c.status.in_(bindparam("statuses", expanding=True)),
+        or_(
+            CASES.c.key.in_(bindparam("keys", expanding=True)),
+            and_(
+                CASES.c.platform == bindparam("platform"),
+                CASES.c.platform_user_id.in_(bindparam("users", expanding=True)),
+                CASES.c.status.in_(bindparam("statuses", expanding=True)),
+            ),
+        )
     )
     .order_by(CASES.c.id)
 )

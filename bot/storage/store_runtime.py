@@ -70,12 +70,19 @@ class RuntimeStore(OutboundStore, BulkPeopleStore):
         return self._built_once("new_updates", build)
 
     async def record_updates(
-        self, platform: str, items: Sequence[tuple[str | int, dict[str, Any]]]
+        self,
+        platform: str,
+        items: Sequence[tuple[str | int, dict[str, Any]]],
+        *,
+        processing: bool = False,
     ) -> list[tuple[int, bool]]:
         """Store raw updates ``(update_id, payload)`` in one transaction.
 
         Returns ``(row id, is_new)`` per item, in order; a repeated ``update_id`` (stored
         before, or earlier in the same batch) is not stored again and comes back not new.
+        ``processing``: the new ones are stored as already taken into processing (one attempt
+        counted, as :meth:`mark_updates_processing` would), for a runtime that processes them
+        at once: a lone update then costs one transaction less.
         """
 
         def known(session: Connection, wanted: list[str]) -> dict[str, int]:
@@ -97,8 +104,8 @@ class RuntimeStore(OutboundStore, BulkPeopleStore):
                         "platform": platform,
                         "update_id": u,
                         "payload": p,
-                        "status": "received",
-                        "attempts": 0,
+                        "status": "processing" if processing else "received",
+                        "attempts": 1 if processing else 0,
                         "created_at": now,
                     }
                     for u, p in fresh.items()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -87,14 +87,14 @@ class Processor:
         )
 
     async def process_safely(
-        self, batch: list[tuple[int, dict[str, Any]]]
+        self, batch: list[tuple[int, dict[str, Any]]], marked: Collection[int] = ()
     ) -> list[tuple[int, Effect]]:
         """:meth:`process`, retried while the database is unreachable; an update whose
         processing raises is isolated and marked ``failed`` (the others go on)."""
         delay = 0.5
         for attempt in range(1, 6):
             try:
-                return await self.process(batch)
+                return await self.process(batch, marked)
             except CmbotError as exc:
                 log.error("processing %d updates failed (try %d): %s", len(batch), attempt, exc)
             except Exception:
@@ -107,6 +107,7 @@ class Processor:
                 return []
             await self.clock.sleep(delay)
             delay *= 2
+            marked = ()  # a new try counts a new attempt
         log.error("gave up on %d updates for now; they resume at the next start", len(batch))
         return []
 
@@ -121,9 +122,12 @@ class Processor:
             is_new_member=self.members.is_new,
         )
 
-    async def process(self, batch: list[tuple[int, dict[str, Any]]]) -> list[tuple[int, Effect]]:
-        """Process and save ``batch``; return the stored calls ``(row id, effect)`` to send."""
-        await self.store.mark_updates_processing([row for row, _ in batch])
+    async def process(
+        self, batch: list[tuple[int, dict[str, Any]]], marked: Collection[int] = ()
+    ) -> list[tuple[int, Effect]]:
+        """Process and save ``batch``; return the stored calls ``(row id, effect)`` to send.
+        ``marked``: rows stored as ``processing`` already (their attempt is counted)."""
+        await self.store.mark_updates_processing([row for row, _ in batch if row not in marked])
         ctx, now = self.context(), self.clock.time()
         works: list[Work] = []
         for row_id, payload in batch:

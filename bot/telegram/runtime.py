@@ -102,6 +102,7 @@ class TelegramRuntime:
         self._worker: asyncio.Task[None] | None = None
         self._ticker: asyncio.Task[None] | None = None
         self._tick_queued = False  # a TICK waits in the queue: the next one is not needed
+        self._marked: set[int] = set()  # queued rows stored as ``processing`` already
         self._lock = asyncio.Lock()  # one batch or one round of jobs at a time
         self._accepting = False
 
@@ -189,15 +190,25 @@ class TelegramRuntime:
         await self._intake.submit((str(update_id), update))
 
     async def _store(self, items: Sequence[tuple[str, dict[str, Any]]]) -> list[tuple[int, bool]]:
-        results = await self.store.record_updates(PLATFORM, items)
+        # When the worker is idle, these updates are its next batch, all of them: they are
+        # stored as taken into processing already (the attempt it would count at once).
+        at_once = (
+            self._accepting
+            and self._queue.empty()
+            and not self._lock.locked()
+            and len(items) <= MAX_BATCH
+        )
+        results = await self.store.record_updates(PLATFORM, items, processing=at_once)
         for (row, new), (_, payload) in zip(results, items, strict=True):
             if new and self._accepting:
-                self._enqueue(row, payload)
+                self._enqueue(row, payload, marked=at_once)
         return results
 
-    def _enqueue(self, row: int, payload: dict[str, Any]) -> None:
+    def _enqueue(self, row: int, payload: dict[str, Any], *, marked: bool = False) -> None:
         self._unprocessed += 1
         self._processed.clear()
+        if marked:
+            self._marked.add(row)
         self._queue.put_nowait((row, payload))
 
     # -- processing ---------------------------------------------------------------------
@@ -219,7 +230,9 @@ class TelegramRuntime:
             try:
                 async with self._lock:
                     if batch:
-                        for row, effect in await self.processor.process_safely(batch):
+                        marked = self._marked.intersection(row for row, _ in batch)
+                        self._marked -= marked
+                        for row, effect in await self.processor.process_safely(batch, marked):
                             self.outbox.put(row, effect)
                     if len(batch) < len(items):
                         await self._run_jobs()

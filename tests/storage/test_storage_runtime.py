@@ -23,6 +23,20 @@ async def test_record_updates_deduplicates_within_and_across_batches(store: Stor
     ]
 
 
+async def test_updates_stored_as_taken_into_processing_count_their_attempt(store: Store) -> None:
+    [(row, _), (again, new)] = await store.record_updates(
+        "telegram", [(30, {}), (30, {})], processing=True
+    )
+    assert again == row and not new
+    assert await store.update_attempts([row]) == {row: 1}
+    assert [r for r, _ in await store.unfinished_updates("telegram")] == [row]  # until done
+    [(other, _)] = await store.record_updates("telegram", [(31, {})])
+    assert await store.update_attempts([other]) == {other: 0}
+    [(same, new)] = await store.record_updates("telegram", [(31, {})], processing=True)
+    assert same == other and not new  # a stored update is not marked by a repeat
+    assert await store.update_attempts([other]) == {other: 0}
+
+
 async def test_save_processed_writes_everything_and_marks_done(store: Store) -> None:
     [(row, _)] = await store.record_updates("telegram", [(10, {"message": {}})])
     await store.mark_updates_processing([row])
@@ -92,3 +106,44 @@ async def test_batched_contacts_keep_an_erased_contact_erased(store: Store) -> N
     async with store.db.session() as session:
         contact = await session.scalar(select(Contact).filter_by(user_id="5"))
         assert contact is not None and contact.erased and contact.username is None
+
+
+async def test_an_erased_contact_stays_erased_when_a_fresh_store_sees_them(store: Store) -> None:
+    """The upsert itself keeps an erased contact's fields empty: a store that has not seen the
+    contact since (a restart) writes their new name nowhere."""
+    rows = await store.record_updates("telegram", [(40, {}), (41, {})])
+
+    def result(row: int, name: str) -> ProcessedUpdate:
+        msg = InboundMessage(
+            text="hi", platform="telegram", chat_id="6", user_id="6", message_id=str(row),
+            username=name, first_name=name, lang_hint="fr",
+        )  # fmt: skip
+        return ProcessedUpdate(row, message=msg)
+
+    await store.save_processed("telegram", [result(rows[0][0], "lea")])
+    assert await store.forget_contact("telegram", "6")
+    await Store(store.db).save_processed("telegram", [result(rows[1][0], "lea2")])
+    from sqlalchemy import select
+
+    from bot.storage.models import Contact
+
+    async with store.db.session() as session:
+        contact = await session.scalar(select(Contact).filter_by(user_id="6"))
+        assert contact is not None and contact.erased
+        assert (contact.username, contact.first_name, contact.language) == (None, None, None)
+
+
+async def test_a_contact_not_erased_gets_its_new_name(store: Store) -> None:
+    [(row, _)] = await store.record_updates("telegram", [(42, {})])
+    await store.upsert_contact("telegram", "7", username="old", first_name="Old")
+    msg = InboundMessage(
+        text="hi", platform="telegram", chat_id="7", user_id="7", message_id="1", username="new",
+    )  # fmt: skip
+    await store.save_processed("telegram", [ProcessedUpdate(row, message=msg)])
+    from sqlalchemy import select
+
+    from bot.storage.models import Contact
+
+    async with store.db.session() as session:
+        contact = await session.scalar(select(Contact).filter_by(user_id="7"))
+        assert contact is not None and (contact.username, contact.first_name) == ("new", "Old")

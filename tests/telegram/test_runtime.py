@@ -7,7 +7,7 @@ import itertools
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from bot.storage import Database
 from bot.storage.models import Event, InboundMessage, OutboundMessage, RawUpdate, Verdict
@@ -98,6 +98,66 @@ async def test_crash_before_processing_and_while_sending_loses_and_doubles_nothi
     sent = [c.params["chat_id"] for c in api.sent()] + [p["chat_id"] for p in received]
     assert sorted(sent) == [9000 + i for i in range(6)]  # exactly one reply each
     assert await count(database, RawUpdate, status="done") == 6
+
+
+async def test_an_update_that_interrupts_processing_every_time_is_set_aside(
+    make_runtime: Factory, database: Database
+) -> None:
+    """Each start that takes the update into processing counts one attempt (the first one
+    when it is stored, since the idle runtime processes it at once); at the limit it is set
+    aside as failed and the next updates go on."""
+    stuck = asyncio.Event()
+
+    async def hang(_messages: Any) -> Any:
+        stuck.set()
+        await asyncio.Event().wait()  # the process dies in the middle of it
+
+    async def attempts() -> list[int]:
+        async with database.session() as session:
+            return list((await session.scalars(select(RawUpdate.attempts))).all())
+
+    poison = f.private_message("Do you ship to Canada?", uid=9100, lang="en")
+    for start in range(3):
+        runtime = await make_runtime(start=False)
+        runtime.pipeline.handle_many = hang  # type: ignore[method-assign]
+        await runtime.start()
+        if start == 0:
+            await runtime.feed(poison)
+        await asyncio.wait_for(stuck.wait(), 10)
+        stuck.clear()
+        crash(runtime)
+        assert await attempts() == [start + 1]
+    last = await make_runtime()
+    await last.feed(f.private_message("Do you ship to Canada?", uid=9101, lang="en"))
+    await last.drain(30)
+    assert await count(database, RawUpdate, status="failed") == 1
+    assert await count(database, RawUpdate, status="done") == 1
+    assert await count(database, InboundMessage) == 1  # the poison update was not processed
+
+
+async def test_a_lone_update_costs_few_transactions(
+    make_runtime: Factory, database: Database, api: RecordingApi
+) -> None:
+    """Stored as taken into processing, its cases read, its results saved, its reply marked
+    ``sending`` and then ``sent``: five transactions (group commits make a burst cheaper)."""
+    runtime = await make_runtime()
+    await runtime.drain(30)
+    begun: list[object] = []
+
+    def on_begin(connection: object) -> None:
+        begun.append(connection)
+
+    engines = [database.engine.sync_engine, database._inline_engine, database._sync_engine]
+    for engine in filter(None, engines):
+        event.listen(engine, "begin", on_begin)
+    try:
+        await runtime.feed(f.private_message("Do you ship to Canada?", uid=9200, lang="en"))
+        await runtime.drain(30)
+    finally:
+        for engine in filter(None, engines):
+            event.remove(engine, "begin", on_begin)
+    assert len(api.sent()) == 1
+    assert len(begun) == 5
 
 
 async def test_edited_message_is_retriaged_and_answered_again_only_if_its_category_changed(
