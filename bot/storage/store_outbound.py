@@ -26,6 +26,7 @@ class OutboundRecord:
     text: str
     detail: dict[str, Any]
     status: str = "queued"
+    attempts: int = 0  # 1 for a call stored as ``sending``: it is made right after the commit
 
 
 @dataclass(frozen=True)
@@ -151,7 +152,7 @@ def outbound_row(inbound_id: int | None, record: OutboundRecord) -> dict[str, An
         "text": record.text,
         "status": record.status,
         "detail": record.detail,
-        "attempts": 0,
+        "attempts": record.attempts,
         "created_at": now,
         "updated_at": now,
     }

@@ -4,7 +4,10 @@ Calls are stored (``outbound_messages``, status ``queued``) before the outbox se
 scheduler task sends them: first in, first out per chat (the next call to a chat starts when
 the previous one is finished), within the limits of :class:`~bot.telegram.ratelimit.RateLimiter`.
 Each call is marked ``sending`` (durably, one commit for all calls started together) just
-before it is made, then ``sent`` or ``failed`` (group commits):
+before it is made, then ``sent`` or ``failed`` (group commits). A call that can start at once
+(nothing waits, its chat is free, the limits allow it) is :meth:`Outbox.claim`-ed before it
+is stored: it is stored as ``sending`` in the transaction that stores it, and made right
+after, without a commit of its own (:meth:`Outbox.start_claimed`).
 
 * 429 :class:`~bot.errors.RetryAfter`: the chat (or, for calls without a chat, everything)
   waits ``retry_after`` seconds, then the call is retried; it never counts as an attempt;
@@ -27,6 +30,7 @@ import logging
 import math
 from collections import deque
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from bot.config import OutboxConfig
@@ -61,6 +65,15 @@ def kept_result(result: Any) -> dict[str, Any] | None:
     if isinstance(result.get("status"), str) and isinstance(result.get("user"), dict):
         return {"member_status": result["status"], "is_member": result.get("is_member")}
     return None
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A call that starts as soon as it is stored (see :meth:`Outbox.claim`)."""
+
+    key: str
+    item: Item
+    slot: Slot
 
 
 class Outbox:
@@ -103,6 +116,49 @@ class Outbox:
             self._ready[key] = None
         self._outstanding += 1
         self._idle.clear()
+        self._wake.set()
+
+    def claim(self, effect: Effect) -> Claim | None:
+        """Reserve an immediate start for ``effect``, if it could start now: the outbox runs,
+        no call waits to start, its chat has nothing queued or in flight, a slot is free and
+        the limits allow it. The caller stores the call as ``sending`` (attempt 1), then calls
+        :meth:`start_claimed`, or :meth:`release` if storing it failed."""
+        if self._task is None or self._ready or self._sending >= self.max_in_flight:
+            return None
+        key = effect.chat_id or NO_CHAT
+        if key in self._queues or (effect.user_id in self._blocked and effect.is_send):
+            return None
+        now = self.clock.monotonic()
+        if self.limiter.ready_at(effect.chat_id, effect.is_send, now) > now:
+            return None
+        item = Item(0, effect)  # its row id comes with start_claimed
+        self._queues[key] = deque([item])  # the chat is busy: later calls queue behind it
+        self._sending += 1
+        self._outstanding += 1
+        self._idle.clear()
+        return Claim(key, item, self.limiter.start(effect.chat_id, effect.is_send))
+
+    def start_claimed(self, claim: Claim, row_id: int) -> None:
+        """Make the claimed call, stored as row ``row_id`` (status ``sending``)."""
+        claim.item.row_id = row_id
+        task = asyncio.create_task(self._send(claim.key, claim.item, claim.slot))
+        self._in_flight.add(task)
+        task.add_done_callback(self._in_flight.discard)
+
+    def release(self, claim: Claim) -> None:
+        """The claimed call was not stored: free its chat and its slot (the slot counts as
+        used, which only errs on the side of the limits)."""
+        self.limiter.end(claim.slot, self.clock.monotonic())
+        queue = self._queues[claim.key]
+        queue.popleft()  # the claimed call: the first of its chat
+        if queue:
+            self._ready[claim.key] = None
+        else:
+            del self._queues[claim.key]
+        self._sending -= 1
+        self._outstanding -= 1
+        if self._outstanding == 0:
+            self._idle.set()
         self._wake.set()
 
     async def resume(self) -> int:

@@ -4,6 +4,7 @@ transaction per batch, updates marked ``done`` together with what they produced.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import logging
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from bot.telegram.dispatch import Dispatcher
 from bot.telegram.effects import Effect, staff_card
 from bot.telegram.members import MemberTracker
 from bot.telegram.moderation import Moderator
+from bot.telegram.outbox import Claim
 from bot.telegram.ports import Clock
 from bot.telegram.reactions import Planned, plan_outcome
 from bot.telegram.routing import (
@@ -38,6 +40,8 @@ from bot.telegram.updates import PLATFORM, ParseContext, ParsedUpdate, parse_upd
 log = logging.getLogger("cmbot.telegram")
 
 
+#: A stored call to make: its row id, the call, and the outbox's claim when it starts at once.
+Call = tuple[int, Effect, Claim | None]
 JOB_ATTEMPTS = 5
 JOBS_PER_RUN = 200
 
@@ -74,6 +78,10 @@ class Processor:
         self.dispatcher = dispatcher
         self.secret = b""  # signs button data; set by the runtime at start
         self.on_private_message: Callable[[str], None] = lambda _user_id: None
+        # The outbox's claim (:meth:`~bot.telegram.outbox.Outbox.claim`): a call it can make at
+        # once is stored as ``sending`` and made right after the batch is saved.
+        self.claim: Callable[[Effect], Claim | None] = lambda _effect: None
+        self.release: Callable[[Claim], None] = lambda _claim: None
 
     def handler_context(self, now: float | None = None) -> Context:
         return Context(
@@ -88,7 +96,7 @@ class Processor:
 
     async def process_safely(
         self, batch: list[tuple[int, dict[str, Any]]], marked: Collection[int] = ()
-    ) -> list[tuple[int, Effect]]:
+    ) -> list[Call]:
         """:meth:`process`, retried while the database is unreachable; an update whose
         processing raises is isolated and marked ``failed`` (the others go on)."""
         delay = 0.5
@@ -124,8 +132,9 @@ class Processor:
 
     async def process(
         self, batch: list[tuple[int, dict[str, Any]]], marked: Collection[int] = ()
-    ) -> list[tuple[int, Effect]]:
-        """Process and save ``batch``; return the stored calls ``(row id, effect)`` to send.
+    ) -> list[Call]:
+        """Process and save ``batch``; return the stored calls ``(row id, effect, claim)`` to
+        send, in order (``claim``: the outbox makes it at once, see :attr:`claim`).
         ``marked``: rows stored as ``processing`` already (their attempt is counted)."""
         await self.store.mark_updates_processing([row for row, _ in batch if row not in marked])
         ctx, now = self.context(), self.clock.time()
@@ -162,15 +171,38 @@ class Processor:
                 elif parsed.kind.value == "poll_answer":
                     work.result.events.append(("poll_answer", dict(parsed.details)))
                 work.react(await self.dispatcher.update(hctx, parsed))
-            work.result.outbound = [p.effect.record(p.status) for p in work.planned]
-        ids = await self.store.save_processed(PLATFORM, [w.result for w in works])
-        out: list[tuple[int, Effect]] = []
+        claims = self._claim(works)
+        try:
+            ids = await self.store.save_processed(PLATFORM, [w.result for w in works])
+        except BaseException:
+            for claim in filter(None, claims.values()):
+                self.release(claim)
+            raise
+        out: list[Call] = []
         for work, row_ids in zip(works, ids, strict=True):
-            out.extend(work.later)
+            out.extend((row, effect, None) for row, effect in work.later)
             for planned, row_id in zip(work.planned, row_ids, strict=True):
                 if planned.status == "queued":
-                    out.append((row_id, planned.effect))
+                    out.append((row_id, planned.effect, claims.get(id(planned))))
         return out
+
+    def _claim(self, works: list[Work]) -> dict[int, Claim | None]:
+        """Record every planned call of ``works``; those the outbox can make at once are
+        claimed and recorded as ``sending``. A chat that an already stored call (``later``)
+        goes to is not claimed: that call goes first."""
+        busy = {effect.chat_id for work in works for _, effect in work.later}
+        claims: dict[int, Claim | None] = {}
+        for work in works:
+            records = []
+            for planned in work.planned:
+                record = planned.effect.record(planned.status)
+                if planned.status == "queued" and planned.effect.chat_id not in busy:
+                    claim = claims[id(planned)] = self.claim(planned.effect)
+                    if claim is not None:
+                        record = dataclasses.replace(record, status="sending", attempts=1)
+                records.append(record)
+            work.result.outbound = records
+        return claims
 
     async def _triage(self, works: list[Work], now: float, hctx: Context) -> None:
         todo = [w for w in works if w.parsed and w.parsed.message and w.parsed.ignore is None]

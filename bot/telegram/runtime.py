@@ -94,6 +94,7 @@ class TelegramRuntime:
             self.dispatcher,
         )
         self.processor.on_private_message = self.outbox.unblock
+        self.processor.claim, self.processor.release = self.outbox.claim, self.outbox.release
         self._intake: Batcher[tuple[str, dict[str, Any]], tuple[int, bool]] = Batcher(self._store)
         self._queue: asyncio.Queue[tuple[int, dict[str, Any]]] = asyncio.Queue()
         self._unprocessed = 0
@@ -232,8 +233,13 @@ class TelegramRuntime:
                     if batch:
                         marked = self._marked.intersection(row for row, _ in batch)
                         self._marked -= marked
-                        for row, effect in await self.processor.process_safely(batch, marked):
-                            self.outbox.put(row, effect)
+                        for row, effect, claim in await self.processor.process_safely(
+                            batch, marked
+                        ):
+                            if claim is None:
+                                self.outbox.put(row, effect)
+                            else:
+                                self.outbox.start_claimed(claim, row)
                     if len(batch) < len(items):
                         await self._run_jobs()
             finally:

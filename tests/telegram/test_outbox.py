@@ -300,3 +300,59 @@ async def test_calls_wait_while_they_cannot_be_marked_sending_then_go_once(
         await box.stop()
     assert sorted(c.params["chat_id"] for c in api.sent()) == [1, 2]  # each once
     assert await statuses(store, ids) == {"sent": 2}
+
+
+async def claimed(store: Store, outbox: Outbox, effect: Effect) -> int | None:
+    """Store ``effect`` the way processing does: claimed calls as ``sending``."""
+    claim = outbox.claim(effect)
+    record = effect.record()
+    row = await store.record_outbound(
+        record.chat_id,
+        record.text,
+        record.kind,
+        status="queued" if claim is None else "sending",
+        detail=record.detail,
+    )
+    if claim is None:
+        outbox.put(row, effect)
+        return None
+    outbox.start_claimed(claim, row)
+    return row
+
+
+async def test_a_claimed_call_starts_at_once_and_the_next_of_its_chat_waits_behind_it(
+    database: Database, outbox: Outbox, api: RecordingApi, clock: FakeClock
+) -> None:
+    store = Store(database)
+    assert outbox.claim(send_text("7", "not running")) is None  # the outbox is not started
+    outbox.start()
+    first = await claimed(store, outbox, send_text("7", "first"))
+    assert first is not None
+    assert await claimed(store, outbox, send_text("8", "other chat")) is not None
+    assert await claimed(store, outbox, send_text("7", "second")) is None  # its chat is busy
+    await outbox.join()
+    to_seven = [c for c in api.sent() if c.params["chat_id"] == 7]
+    assert [c.params["text"] for c in to_seven] == ["first", "second"]
+    assert to_seven[1].at - to_seven[0].at >= 1.0  # the per-chat limit still holds
+    rows = await store.outbound_rows(("sent",))
+    assert len(rows) == 3 and rows[0].attempts == 1
+
+
+async def test_no_claim_while_calls_wait_to_start_or_over_the_limits(
+    database: Database, api: RecordingApi, clock: FakeClock
+) -> None:
+    outbox = Outbox(Store(database), api, clock, OutboxConfig(global_per_second=1))
+    outbox.start()
+    try:
+        claim = outbox.claim(send_text("1", "a"))
+        assert claim is not None
+        assert outbox.claim(send_text("2", "b")) is None  # 1/s overall: the slot is taken
+        outbox.release(claim)  # storing it failed
+        assert outbox.outstanding == 0
+        await queue(Store(database), outbox, send_text("3", "c"))
+        await queue(Store(database), outbox, send_text("4", "d"))
+        assert outbox.claim(send_text("5", "e")) is None  # calls wait: they go first
+        await outbox.join()
+        assert [c.params["chat_id"] for c in api.sent()] == [3, 4]
+    finally:
+        await outbox.stop()
