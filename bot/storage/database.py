@@ -21,6 +21,9 @@ to its thread per statement (measured here: 5 inserts in 3.3 ms vs 0.14 ms):
 * the writer thread, which also runs the long transactions (a burst's batches), so that the
   loop keeps serving HTTP meanwhile, and waits for the lock up to the busy timeout.
 
+WAL checkpoints run in a thread of their own (:mod:`bot.storage.checkpoints`), so that the
+loop's commits do not copy the log back into the database file.
+
 Migrations run on a separate short-lived engine: on SQLite with foreign keys *off*, because
 alembic's batch mode rebuilds a table by dropping it, and with foreign keys on that drop would
 cascade into child rows; foreign keys are checked once the migration is done.
@@ -46,6 +49,7 @@ from sqlalchemy.ext.asyncio import (
 
 from bot.errors import CmbotError, MigrationError
 from bot.storage import migrate
+from bot.storage.checkpoints import FALLBACK_PAGES, WalCheckpointer
 from bot.storage.failures import translate
 from bot.storage.urls import display_url, ensure_sqlite_folder, is_memory_sqlite, normalise_url
 
@@ -63,8 +67,11 @@ def _sqlite_hooks(
     *,
     foreign_keys: bool,
     busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS,
+    autocheckpoint_pages: int | None = None,
 ) -> None:
-    """Install the SQLite pragmas and SQLAlchemy-controlled ``BEGIN`` on ``engine``."""
+    """Install the SQLite pragmas and SQLAlchemy-controlled ``BEGIN`` on ``engine``
+    (``autocheckpoint_pages``: the commits' own WAL checkpoint threshold, see
+    :mod:`bot.storage.checkpoints`; ``None``: SQLite's default)."""
 
     def on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None  # the driver must not emit BEGIN itself
@@ -75,6 +82,8 @@ def _sqlite_hooks(
         # In WAL mode, NORMAL survives a killed process (only an OS crash or a power cut can
         # lose the last commits) and saves an fsync per commit.
         cursor.execute("PRAGMA synchronous=NORMAL")
+        if autocheckpoint_pages is not None:
+            cursor.execute(f"PRAGMA wal_autocheckpoint={int(autocheckpoint_pages)}")
         cursor.close()
 
     def on_begin(connection: Connection) -> None:
@@ -91,25 +100,41 @@ class Database:
     Creating it connects to nothing; the first session or :meth:`upgrade` does.
     """
 
-    def __init__(self, url: str | URL, *, echo: bool = False) -> None:
+    def __init__(
+        self, url: str | URL, *, echo: bool = False, checkpoint_thread: bool = True
+    ) -> None:
         self._url = normalise_url(url)
         self.url_for_display = display_url(self._url)
         ensure_sqlite_folder(self._url)
         self.backend = self._url.get_backend_name()  # "sqlite" or "postgresql"
+        self._checkpoint_thread = checkpoint_thread and self._on_sqlite_file
         self.engine = self._make_engine(echo=echo, for_migrations=False)
         self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)
         self.write_lock = asyncio.Lock()  # SQLite: this process's writers take turns
         self._writer: ThreadPoolExecutor | None = None
         self._sync_engine: Engine | None = None
         self._inline_engine: Engine | None = None
-        if self.backend == "sqlite" and not is_memory_sqlite(self._url):
+        self._checkpoints: WalCheckpointer | None = None
+        pages = FALLBACK_PAGES if checkpoint_thread else None
+        if self._on_sqlite_file:
             sync_url = self._url.set(drivername="sqlite")
             self._sync_engine = create_engine(
                 sync_url, echo=echo, connect_args={"check_same_thread": False}
             )
-            _sqlite_hooks(self._sync_engine, foreign_keys=True)
+            _sqlite_hooks(self._sync_engine, foreign_keys=True, autocheckpoint_pages=pages)
             self._inline_engine = create_engine(sync_url, echo=echo)
-            _sqlite_hooks(self._inline_engine, foreign_keys=True, busy_timeout_ms=0)
+            _sqlite_hooks(
+                self._inline_engine,
+                foreign_keys=True,
+                busy_timeout_ms=0,
+                autocheckpoint_pages=pages,
+            )
+            if checkpoint_thread:
+                self._checkpoints = WalCheckpointer(str(self._url.database))
+
+    @property
+    def _on_sqlite_file(self) -> bool:
+        return self.backend == "sqlite" and not is_memory_sqlite(self._url)
 
     def __repr__(self) -> str:
         return f"Database({self.url_for_display!r})"
@@ -135,6 +160,9 @@ class Database:
                 foreign_keys=not for_migrations,
                 busy_timeout_ms=(
                     SQLITE_MIGRATION_BUSY_TIMEOUT_MS if for_migrations else SQLITE_BUSY_TIMEOUT_MS
+                ),
+                autocheckpoint_pages=(
+                    FALLBACK_PAGES if self._checkpoint_thread and not for_migrations else None
                 ),
             )
         return engine
@@ -170,15 +198,22 @@ class Database:
                 if rows <= INLINE_ROWS:
                     done, result = self._try_inline(work)
                     if done:
+                        self._committed()
                         return result  # type: ignore[return-value]
                 if self._writer is None:
                     self._writer = ThreadPoolExecutor(1, thread_name_prefix="cmbot-sqlite")
                 loop = asyncio.get_running_loop()
-                return await loop.run_in_executor(self._writer, self._write_sync, work)
+                result = await loop.run_in_executor(self._writer, self._write_sync, work)
+                self._committed()
+                return result
         except CmbotError:
             raise
         except (SQLAlchemyError, OSError, TimeoutError) as exc:
             raise translate(exc, self.url_for_display, doing) from exc
+
+    def _committed(self) -> None:
+        if self._checkpoints is not None:
+            self._checkpoints.committed()
 
     def _try_inline(self, work: Callable[[Connection], T]) -> tuple[bool, T | None]:
         """Run ``work`` in the loop; ``(False, None)`` when SQLite's write lock is taken (by
@@ -257,6 +292,8 @@ class Database:
     async def dispose(self) -> None:
         """Close every pooled connection. The object can still be used afterwards."""
         await self.engine.dispose()
+        if self._checkpoints is not None:
+            await asyncio.to_thread(self._checkpoints.stop)
         if self._inline_engine is not None:
             self._inline_engine.dispose()
         if self._writer is not None:

@@ -82,3 +82,38 @@ async def test_a_transaction_that_raises_in_the_loop_leaves_nothing(sqlite_db: D
     with pytest.raises(ValueError, match="boom"):
         await sqlite_db.run_write(failing, "failing", rows=1)
     assert await names(sqlite_db) == []
+
+
+async def test_wal_checkpoints_run_in_their_own_thread_not_in_the_loops_commits(
+    sqlite_db: Database, tmp_path: Path
+) -> None:
+    def pages(connection: Connection) -> int:
+        return int(connection.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar_one())
+
+    assert await sqlite_db.run_read(pages, "reading") == 4000  # the commits' fallback
+    checkpointer = sqlite_db._checkpoints
+    assert checkpointer is not None
+    for i in range(50):
+        await sqlite_db.run_write(insert(f"n{i}", []), "short")
+    for _ in range(200):
+        if checkpointer.checkpoints:
+            break
+        await asyncio.sleep(0.01)
+    assert checkpointer.checkpoints >= 1
+    thread = next(t for t in threading.enumerate() if t.name == "cmbot-sqlite-checkpoints")
+    await sqlite_db.dispose()
+    assert not thread.is_alive()
+    assert len(await names(sqlite_db)) == 50  # still usable: the thread starts again
+
+
+async def test_without_the_thread_commits_checkpoint_as_sqlite_does(tmp_path: Path) -> None:
+    db = Database(f"sqlite:///{tmp_path / 'plain.db'}", checkpoint_thread=False)
+    try:
+
+        def pages(connection: Connection) -> int:
+            return int(connection.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar_one())
+
+        assert await db.run_read(pages, "reading") == 1000
+        assert db._checkpoints is None
+    finally:
+        await db.dispose()
