@@ -305,6 +305,11 @@ def _automaton(literals: set[str]) -> Any:
     return automaton
 
 
+def _present(automaton: Any, text: str) -> set[str]:
+    """The automaton's literals found in ``text``."""
+    return set(map(_literal, automaton.iter(text)))
+
+
 class PatternPrefilter:
     """The patterns (by position) that may match a text, from one pass per compared form."""
 
@@ -345,7 +350,16 @@ class PatternPrefilter:
         text: str,
         among: Collection[int] | None,
     ) -> None:
-        present = set(map(_literal, automaton.iter(text)))
+        self._resolve(found, _present(automaton, text), owners, among)
+
+    def _resolve(
+        self,
+        found: set[int],
+        present: set[str],
+        owners: dict[str, set[int]],
+        among: Collection[int] | None,
+    ) -> None:
+        """Add to ``found`` the patterns whose requirement holds with these literals present."""
         if not present:
             return
         touched = set().union(*map(owners.__getitem__, present))
@@ -384,3 +398,38 @@ class PatternPrefilter:
         if self._exact is not None:
             self._add(found, self._exact, self._exact_owners, text, among)
         return found
+
+    def candidates_of_both(
+        self, text: str, among: Collection[int], folded: str, among_folded: Collection[int]
+    ) -> tuple[set[int], set[int]]:
+        """:meth:`candidates` of ``text`` among ``among`` and of ``folded`` among
+        ``among_folded`` (skipped when empty), with the work shared when the two texts
+        compare the same: most messages' folded text is their text lowercased, which
+        ignoring case compares the same. Then the literals present are those of the first
+        pass and, the outcome being a function of them, the patterns found among
+        ``among_folded`` are those found among ``among`` (when it holds them all).
+        """
+        found = set(self.always)
+        found_folded = set(self.always) if among_folded else set()
+        nested = bool(among_folded) and set(among_folded).issubset(among)
+        for automaton, owners, compare in (
+            (self._folded, self._folded_owners, canonical),
+            (self._exact, self._exact_owners, None),
+        ):
+            if automaton is None:
+                continue
+            compared = compare(text) if compare else text
+            present = _present(automaton, compared)
+            resolved: set[int] = set()
+            self._resolve(resolved, present, owners, among)
+            found |= resolved
+            if not among_folded:
+                continue
+            other = compare(folded) if compare else folded
+            if other != compared:
+                self._resolve(found_folded, _present(automaton, other), owners, among_folded)
+            elif nested:
+                found_folded |= resolved.intersection(among_folded)
+            else:
+                self._resolve(found_folded, present, owners, among_folded)
+        return found, found_folded

@@ -199,6 +199,37 @@ def test_remembered_outcomes_are_the_fresh_ones(
             assert prefilter.candidates(text) == _reference_candidates(regexes, text), text
 
 
+@functools.cache
+def _prefilter_of(regexes: tuple[re.Pattern[str], ...]) -> PatternPrefilter:
+    return PatternPrefilter(list(regexes))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    TEXTS,
+    st.sampled_from(["same", "lower", "folded", "upper"]),
+    st.sets(st.integers(0, len(PATTERNS) + len(EXTRA) - 1)),
+    st.sets(st.integers(0, len(PATTERNS) + len(EXTRA) - 1)),
+)
+def test_both_at_once_are_the_two_calls(
+    text: str, form: str, among: set[int], among_folded: set[int]
+) -> None:
+    """Shared or not (same compared text, nested or unrelated position sets), the two
+    results are those of two separate calls."""
+    other = {
+        "same": text,
+        "lower": text.lower(),
+        "folded": normalise(text).folded,
+        "upper": text.upper(),
+    }[form]
+    prefilter = _prefilter_of(tuple(c.regex for c in PATTERNS) + tuple(EXTRA))
+    for first, second in ((among, among_folded), (among | among_folded, among_folded)):
+        found, found_folded = prefilter.candidates_of_both(text, first, other, second)
+        assert found & first == prefilter.candidates(text, first) & first
+        expected = prefilter.candidates(other, second) & second if second else set()
+        assert found_folded & second == expected
+
+
 def test_same_matches_as_unfiltered_search_on_real_messages() -> None:
     texts = ["FREE entry!!! Call 09061701461 now", "my order #123456 is late", "ſtop 2 8007"]
     for name in ("sms_spam_collection/data.jsonl", "tg_spam_samples/messages.jsonl"):
