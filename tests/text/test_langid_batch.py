@@ -75,3 +75,6 @@ def test_visits_are_each_walks_counter_in_visit_order() -> None:
     assert counts.dtype == np.float32
     empty = _visits([[], []])
     assert [len(a) for a in empty] == [0, 0, 3]
+    alone = _visits([[5, 3, 5, 9]])  # one text: the Counter way, the same arrays
+    assert [a.tolist() for a in alone] == [[5, 3, 9], [2.0, 1.0, 1.0], [0, 3]]
+    assert [a.tolist() for a in _visits([[]])] == [[], [], [0, 0]]
