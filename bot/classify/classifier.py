@@ -80,6 +80,16 @@ def entry_products(columns: np.ndarray, values: np.ndarray, matrix: sp.csr_matri
     return sums.reshape(1, -1)
 
 
+def _normalised(texts: Sequence[str]) -> list[Normalised]:
+    """:func:`normalise` of each text, once per distinct text of the batch: a flood of one
+    spam in a batch is normalised once (:class:`Normalised` is immutable, so sharing it is
+    safe)."""
+    if len(texts) < 2:
+        return [normalise(t) for t in texts]
+    done: dict[str, Normalised] = {}
+    return [done.get(t) or done.setdefault(t, normalise(t)) for t in texts]
+
+
 class Classifier:
     def __init__(
         self,
@@ -174,7 +184,7 @@ class Classifier:
         return self.classify_many([message])[0]
 
     def classify_many(self, messages: Sequence[InboundMessage]) -> list[Verdict]:
-        norms = [normalise(m.text) for m in messages]
+        norms = _normalised([m.text for m in messages])
         # Texts without letters (empty, emoji, digits) give the model nothing to read.
         wordy = [i for i, n in enumerate(norms) if n.stats.letters > 0]
         probabilities: list[dict[str, float]] = [{} for _ in norms]

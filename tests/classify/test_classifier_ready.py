@@ -53,3 +53,23 @@ def test_verdicts_are_the_same_after_ready(
     fresh_classifier.ready()
     assert fresh_classifier.classify_many(messages) == before
     assert [fresh_classifier.classify(m) for m in messages] == one_by_one
+
+
+def test_a_batch_normalises_each_distinct_text_once(
+    classifier: Classifier, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.classify import classifier as module
+
+    seen: list[str] = []
+    original = module.normalise
+
+    def counting(text: str):  # type: ignore[no-untyped-def]
+        seen.append(text)
+        return original(text)
+
+    flood = "Earn $500 a day from home, DM me on whatsapp"
+    messages = [InboundMessage(text=t) for t in (flood, "hello", flood, flood, "hello")]
+    expected = classifier.classify_many(messages)
+    monkeypatch.setattr(module, "normalise", counting)
+    assert classifier.classify_many(messages) == expected
+    assert sorted(seen) == sorted([flood, "hello"])
