@@ -73,15 +73,12 @@ def pattern_checks(
     lowercase_only = refold and text.isascii() and folded == text.lower()
     # Only the patterns whose required literals are in the text are run (exact, see
     # :mod:`.pattern_filter`), and those that may match the folded text are run on it.
-    prefilter = patterns.prefilter
     applicable = patterns.applicable(language)
-    in_text = prefilter.candidates(text, applicable) & applicable
-    in_folded: frozenset[int] | set[int] = frozenset()
-    if refold:
-        # Accent-, case- and obfuscation-insensitive: "Пpeдлaгaeм" reads "предлагаем".
-        foldable = patterns.foldable(language, lowercase_only)
-        if foldable:
-            in_folded = prefilter.candidates(folded, foldable) & foldable
+    # Accent-, case- and obfuscation-insensitive: "Пpeдлaгaeм" reads "предлагаем".
+    foldable = patterns.foldable(language, lowercase_only) if refold else frozenset()
+    in_text, in_folded = patterns.prefilter.candidates_of_both(text, applicable, folded, foldable)
+    in_text &= applicable
+    in_folded &= foldable
     checks = []
     for index in sorted(in_text | in_folded):  # in priority order
         compiled = patterns.patterns[index]

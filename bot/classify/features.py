@@ -58,20 +58,14 @@ def char_wb_ngrams(word: str) -> list[str]:
     return grams
 
 
-class _Word:
-    """What one whitespace-free word contributes to a row, computed once per word: the
-    columns of its character n-grams, of its word tokens and of the bigrams inside it
-    ("don't" → "don", "t", "don t"), as one array; and its first and last token, for the
-    bigrams with the neighbouring words. Tokens never span whitespace, so a text's tokens
-    are its words' tokens in order."""
-
-    __slots__ = ("columns", "first", "last", "size")
-
-    def __init__(self, columns: np.ndarray, first: str | None, last: str | None) -> None:
-        self.columns = columns
-        self.size = len(columns)
-        self.first = first
-        self.last = last
+#: What one whitespace-free word contributes to a row, computed once per word: the columns
+#: of its character n-grams, of its word tokens and of the bigrams inside it ("don't" →
+#: "don", "t", "don t"), as one array; and its first and last token, for the bigrams with the
+#: neighbouring words. Tokens never span whitespace, so a text's tokens are its words' tokens
+#: in order. A plain tuple of an array and strings, not an object: the garbage collector
+#: stops tracking such a tuple once it has seen it, so a cache of tens of thousands of words
+#: costs nothing to the full collections (as objects they were most of what each one scanned).
+WordEntry = tuple[np.ndarray, str | None, str | None]
 
 
 class Featurizer:
@@ -79,7 +73,7 @@ class Featurizer:
 
     def __init__(self) -> None:
         self._words: dict[str, int] = {}  # word token or bigram -> its column
-        self._entries: dict[str, _Word] = {}
+        self._entries: dict[str, WordEntry] = {}
 
     def _word_column(self, gram: str) -> int:
         col = self._words.get(gram)
@@ -90,7 +84,7 @@ class Featurizer:
             self._words[gram] = col
         return col
 
-    def _entry(self, word: str) -> _Word:
+    def _entry(self, word: str) -> WordEntry:
         entry = self._entries.get(word)
         if entry is None:
             if len(self._entries) >= _CACHE_LIMIT:
@@ -99,7 +93,7 @@ class Featurizer:
             cols = [column(g, CHAR_FEATURES) for g in char_wb_ngrams(word)]
             cols += [self._word_column(t) for t in tokens]
             cols += [self._word_column(a + " " + b) for a, b in pairwise(tokens)]
-            entry = _Word(
+            entry = (
                 np.array(cols, dtype=np.int32),
                 tokens[0] if tokens else None,
                 tokens[-1] if tokens else None,
@@ -127,14 +121,14 @@ class Featurizer:
             last: str | None = None
             across: list[int] = []  # bigrams from one word's last token to the next's first
             for word in text.split():
-                entry = entry_of(word) or self._entry(word)
-                pieces.append(entry.columns)
-                size += entry.size
-                if entry.first is not None:
+                columns, first, final = entry_of(word) or self._entry(word)
+                pieces.append(columns)
+                size += len(columns)
+                if first is not None:
                     if last is not None:
-                        bigram = last + " " + entry.first
+                        bigram = last + " " + first
                         across.append(column_of(bigram) or self._word_column(bigram))
-                    last = entry.last
+                    last = final
             if across:
                 pieces.append(np.array(across, dtype=np.int32))
                 size += len(across)

@@ -127,3 +127,15 @@ def test_rows_are_the_matrix_arrays() -> None:
         assert np.array_equal(values, matrix.data)
         assert np.array_equal(columns, matrix.indices)
         assert np.array_equal(starts, matrix.indptr)
+
+
+def test_word_cache_is_invisible_to_the_garbage_collector() -> None:
+    """The per-word cache must not add objects that every full collection walks."""
+    import gc
+
+    featurizer = Featurizer()
+    featurizer.transform(["free cash now, don't wait", "посылка не пришла"])
+    gc.collect()  # a collection untracks the tuples that only hold untracked values
+    entries = list(featurizer._entries.values())
+    assert entries
+    assert not any(gc.is_tracked(entry) for entry in entries)

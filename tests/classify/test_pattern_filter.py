@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from pathlib import Path
@@ -11,9 +12,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.app import SHIPPED_PLAYBOOKS
+from bot.classify import pattern_filter
 from bot.classify.checks import PATTERN_TEXT_LIMIT, pattern_checks
 from bot.classify.pattern_filter import (
     PatternPrefilter,
+    Requirement,
+    ignores_case,
     required_literals,
     requirement,
     same_on_lowercase_ascii,
@@ -146,6 +150,84 @@ def test_prefilter_is_exact_on_tricky_patterns(chars: list[str], text: str) -> N
         re.compile(f"[{re.escape(literal)}]x", re.IGNORECASE) if literal else re.compile("x"),
     ]
     _assert_exact(regexes, [text, literal, literal.upper(), literal.lower(), text + literal])
+
+
+def _reference_candidates(regexes: list[re.Pattern[str]], text: str) -> set[int]:
+    """The candidates from each requirement evaluated afresh, without any memory."""
+    found = set()
+    for index, (regex, needed) in enumerate(zip(regexes, _requirements(regexes), strict=True)):
+        compared = canonical(text) if ignores_case(regex) else text
+        if needed is None or needed.holds({x for x in needed.literals() if x in compared}):
+            found.add(index)
+    return found
+
+
+@functools.cache
+def _requirements_of(regexes: tuple[re.Pattern[str], ...]) -> list[Requirement | None]:
+    return [requirement(regex) for regex in regexes]
+
+
+def _requirements(regexes: list[re.Pattern[str]]) -> list[Requirement | None]:
+    return _requirements_of(tuple(regexes))
+
+
+@pytest.mark.parametrize("limit", [pattern_filter.MEMO_LIMIT, 2])
+def test_remembered_outcomes_are_the_fresh_ones(
+    monkeypatch: pytest.MonkeyPatch, limit: int
+) -> None:
+    """Asked twice (the second time from memory, or after the memory was emptied at the
+    limit), the candidates are those of every requirement evaluated afresh."""
+    monkeypatch.setattr(pattern_filter, "MEMO_LIMIT", limit)
+    texts = [
+        "FREE entry!!! Call 09061701461 now, 150p/msg",
+        "txt STOP to 87239 to opt out",
+        "my order #123456 is late and nobody answers",
+        "earn 500$ per day from home",
+        "Заработок от 3000 руб в день",
+        "check out my new youtube channel",
+        "",
+    ]
+    path = DATA / "sms_spam_collection/data.jsonl"
+    if path.is_file():
+        with open(path, encoding="utf-8") as handle:
+            texts += [json.loads(line)["text"] for line in handle if line.strip()][:200]
+    texts += [normalise(t).folded for t in texts]
+    regexes = [c.regex for c in PATTERNS] + EXTRA
+    prefilter = PatternPrefilter(regexes)
+    for _ in range(2):
+        for text in texts:
+            assert prefilter.candidates(text) == _reference_candidates(regexes, text), text
+
+
+@functools.cache
+def _prefilter_of(regexes: tuple[re.Pattern[str], ...]) -> PatternPrefilter:
+    return PatternPrefilter(list(regexes))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    TEXTS,
+    st.sampled_from(["same", "lower", "folded", "upper"]),
+    st.sets(st.integers(0, len(PATTERNS) + len(EXTRA) - 1)),
+    st.sets(st.integers(0, len(PATTERNS) + len(EXTRA) - 1)),
+)
+def test_both_at_once_are_the_two_calls(
+    text: str, form: str, among: set[int], among_folded: set[int]
+) -> None:
+    """Shared or not (same compared text, nested or unrelated position sets), the two
+    results are those of two separate calls."""
+    other = {
+        "same": text,
+        "lower": text.lower(),
+        "folded": normalise(text).folded,
+        "upper": text.upper(),
+    }[form]
+    prefilter = _prefilter_of(tuple(c.regex for c in PATTERNS) + tuple(EXTRA))
+    for first, second in ((among, among_folded), (among | among_folded, among_folded)):
+        found, found_folded = prefilter.candidates_of_both(text, first, other, second)
+        assert found & first == prefilter.candidates(text, first) & first
+        expected = prefilter.candidates(other, second) & second if second else set()
+        assert found_folded & second == expected
 
 
 def test_same_matches_as_unfiltered_search_on_real_messages() -> None:

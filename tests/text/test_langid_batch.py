@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from bot.text.language import make_detector
@@ -56,3 +57,24 @@ def test_detect_many_is_detect_of_each(backend: str) -> None:
     assert detector.detect_many(texts, hints, priors) == expected
     assert detector.detect_many(texts) == [detector.detect(text) for text in texts]
     assert detector.detect_many([]) == []
+
+
+def test_visits_are_each_walks_counter_in_visit_order() -> None:
+    from collections import Counter
+
+    from bot.text.langid_batch import _visits
+
+    walks = [[5, 3, 5, 9, 3, 5], [], [7], [2, 2, 2], [], [9, 1, 9, 0], [0]]
+    features, counts, starts = _visits(walks)
+    assert starts.tolist() == [0, 3, 3, 4, 5, 5, 8, 9]
+    for row, walk in enumerate(walks):
+        start, end = starts[row], starts[row + 1]
+        visits = Counter(walk)
+        assert features[start:end].tolist() == list(visits)  # first visit first
+        assert counts[start:end].tolist() == [float(n) for n in visits.values()]
+    assert counts.dtype == np.float32
+    empty = _visits([[], []])
+    assert [len(a) for a in empty] == [0, 0, 3]
+    alone = _visits([[5, 3, 5, 9]])  # one text: the Counter way, the same arrays
+    assert [a.tolist() for a in alone] == [[5, 3, 9], [2.0, 1.0, 1.0], [0, 3]]
+    assert [a.tolist() for a in _visits([[]])] == [[], [], [0, 0]]
