@@ -236,7 +236,7 @@ async def limited(framework: str, classifier: Classifier, n: int, uid0: int) -> 
 
 
 async def main(args: argparse.Namespace) -> dict[str, Any]:
-    classifier = build_classifier(Config(playbooks=ROOT / "playbooks"))
+    classifier = build_classifier(Config(playbooks=ROOT / "playbooks")).ready()  # as `cmbot run`
     echoes = {"aiogram": aiogram_echo, "ptb": ptb_echo}
     out: dict[str, Any] = {
         "python": platform.python_version(),

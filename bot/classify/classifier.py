@@ -48,6 +48,7 @@ from bot.domain import CheckHit, InboundMessage, Sentiment, Verdict
 from bot.playbooks import PlaybookSet
 from bot.text.language import LanguageDetector, LanguageGuess
 from bot.text.normalise import Normalised, match_key, normalise
+from bot.text.regex_case import canonical
 
 SENTIMENT_HINT_SCORE = 0.2
 Nearest = tuple[str | None, float, str | None]  # (label, similarity, nearest text)
@@ -159,8 +160,9 @@ class Classifier:
     # -- start-up -----------------------------------------------------------------------
     def ready(self, *, freeze_gc: bool = True) -> Classifier:
         """Build everything a first message would (the model, trained or read from the cache;
-        the similarity indexes; the language tables), then, with ``freeze_gc``, move every
-        object alive so far out of the garbage collector's sight (:func:`gc.freeze`).
+        the similarity indexes; the language tables; the case tables of non-ASCII texts),
+        then, with ``freeze_gc``, move every object alive so far out of the garbage
+        collector's sight (:func:`gc.freeze`).
 
         Why freeze: the process holds a few hundred thousand long-lived objects (playbooks,
         the model, numpy/scipy/sklearn modules) that a full collection walks every time; in
@@ -174,6 +176,7 @@ class Classifier:
         self._trusted()
         self._similarities(["ready"])
         self.detector.detect_many(["ready"])
+        canonical("prêt")  # the case tables of non-ASCII texts (about 0.2 s to build)
         if freeze_gc:
             gc.collect()  # what is garbage now is not frozen with the rest
             gc.freeze()

@@ -35,7 +35,7 @@ HELP = (
 @click.pass_obj
 def shell(config: Config, playbooks_dir: Path | None, store: bool) -> None:
     """Chat with cmbot as a customer: the verdict, why, and the drafted reply."""
-    classifier = build_classifier(config, playbooks_dir=playbooks_dir)
+    classifier = build_classifier(config, playbooks_dir=playbooks_dir).ready()
     asyncio.run(_loop(config, classifier, store))
 
 

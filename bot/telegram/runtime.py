@@ -302,7 +302,8 @@ async def build_runtime(
     own = database is None
     db = database or Database(config.database_url())
     await db.upgrade()
-    classifier = classifier or build_classifier(config)
+    if classifier is None:  # built here: ready before the first message (and GC-frozen)
+        classifier = build_classifier(config).ready()
     pipeline = Pipeline(
         classifier,
         None,
