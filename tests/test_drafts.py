@@ -80,3 +80,41 @@ def test_complaint_in_private_asks_details_with_the_order_number(
     assert "MS-123456" in draft.text and "Léa" in draft.text
     public = InboundMessage(text=text, first_name="Léa")
     assert draft_reply(shipped_playbooks, public, verdict).reply_id == "ack_public"  # type: ignore[union-attr]
+
+
+def test_every_shipped_template_fills_as_string_formatter_does(
+    shipped_playbooks: PlaybookSet,
+) -> None:
+    """``_fill`` uses ``str.format_map`` (C) for ``string.Formatter`` (Python): the same
+    text for every template of the shipped playbooks, with all, some or none of the
+    variables known."""
+    import string
+
+    from bot.drafts import _Blank, _tidy
+
+    templates = [
+        text
+        for pb in shipped_playbooks.categories.values()
+        for variants in pb.replies.values()
+        for texts in variants.values()
+        for text in texts
+    ] + [
+        text
+        for pb in shipped_playbooks.categories.values()
+        for entry in pb.faq
+        for text in entry.answer.values()
+    ]
+    assert len(templates) > 50
+    everything = {
+        "brand": "Maison",
+        "first_name": "Léa",
+        "deep_link": "https://t.me/b?start=1",
+        "answer": "Yes.",
+        "username": "lea",
+        "language": "fr",
+        "order_id": "MS-1",
+    }
+    for values in (everything, {"brand": "Maison"}, {}):
+        for template in templates:
+            expected = _tidy(string.Formatter().vformat(template, (), _Blank(values)).strip())
+            assert _fill(template, values) == expected, template
