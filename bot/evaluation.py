@@ -3,7 +3,7 @@
 The task is read from the labels: ``spam``/``ham`` → spam detection, ``complaint``/
 ``not_complaint`` → complaint detection, two-letter codes → language identification,
 category names → the primary category. Binary tasks count a message as positive when the
-category is among its labels. With ``folds`` > 1 the file is split (stratified, fixed seed)
+category is among its labels. With ``folds`` > 1 the file is split (stratified, by ``seed``)
 and each fold is classified by a classifier trained on the other folds.
 """
 
@@ -139,6 +139,7 @@ def evaluate(
     make_classifier: Callable[[Sequence[TrainingRow]], Classifier],
     *,
     folds: int = 1,
+    seed: int = 0,
     batch: int = 512,
     worst: int = 10,
     progress: Callable[[int], None] | None = None,
@@ -148,7 +149,7 @@ def evaluate(
     probe = make_classifier(())
     task = task_of({e.label for e in examples}, probe.categories)
     predictions: list[Verdict | None] = [None] * len(examples)
-    groups = folds_of(examples, folds) if folds > 1 else [list(range(len(examples)))]
+    groups = folds_of(examples, folds, seed) if folds > 1 else [list(range(len(examples)))]
     for group in groups:
         held = set(group)
         if folds > 1:

@@ -30,6 +30,13 @@ from bot.evaluation import Report, evaluate, read_examples
     show_default=True,
     help="K-fold cross-validation: train on K-1 folds of FILE, test on the rest.",
 )
+@click.option(
+    "--seed",
+    type=click.IntRange(0),
+    default=0,
+    show_default=True,
+    help="Seed of the --folds split: run a few to see how much a figure moves with the split.",
+)
 @click.option("--limit", type=click.IntRange(1), default=None, help="Only the first N rows.")
 @click.option(
     "--worst",
@@ -46,6 +53,7 @@ def eval_command(
     playbooks_dir: Path | None,
     train_files: tuple[Path, ...],
     folds: int,
+    seed: int,
     limit: int | None,
     worst: int,
     as_json: bool,
@@ -68,12 +76,16 @@ def eval_command(
     with Progress(console=console, transient=True, disable=as_json) as progress:
         job = progress.add_task(f"evaluating {file.name}", total=len(examples))
         report = evaluate(
-            examples, make, folds=folds, worst=worst, progress=lambda n: progress.advance(job, n)
+            examples,
+            make,
+            folds=folds,
+            seed=seed,
+            worst=worst,
+            progress=lambda n: progress.advance(job, n),
         )
     if as_json:
-        click.echo(
-            json.dumps({"file": str(file), "folds": folds, **report.as_dict()}, ensure_ascii=False)
-        )
+        head = {"file": str(file), "folds": folds, "seed": seed}
+        click.echo(json.dumps({**head, **report.as_dict()}, ensure_ascii=False))
         return
     _print(Console(emoji=False, highlight=False), report, file, folds)
 

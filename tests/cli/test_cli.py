@@ -114,9 +114,10 @@ def test_eval_prints_metrics_and_confusion() -> None:
 
 def test_eval_cross_validation_runs() -> None:
     path = data_file("complaints_twitter", "dev.jsonl")
-    result = run("eval", str(path), "--folds", "2", "--limit", "200", "--json")
+    result = run("eval", str(path), "--folds", "2", "--seed", "3", "--limit", "200", "--json")
     assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout)["folds"] == 2
+    report = json.loads(result.stdout)
+    assert (report["folds"], report["seed"]) == (2, 3)
 
 
 def test_demo_writes_the_database_and_explains(tmp_path: Path) -> None:
