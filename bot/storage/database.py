@@ -115,7 +115,7 @@ class Database:
         self._sync_engine: Engine | None = None
         self._inline_engine: Engine | None = None
         self._checkpoints: WalCheckpointer | None = None
-        pages = FALLBACK_PAGES if checkpoint_thread else None
+        pages = FALLBACK_PAGES if self._checkpoint_thread else None
         if self._on_sqlite_file:
             sync_url = self._url.set(drivername="sqlite")
             self._sync_engine = create_engine(
@@ -129,7 +129,7 @@ class Database:
                 busy_timeout_ms=0,
                 autocheckpoint_pages=pages,
             )
-            if checkpoint_thread:
+            if self._checkpoint_thread:
                 self._checkpoints = WalCheckpointer(str(self._url.database))
 
     @property

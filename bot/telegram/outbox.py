@@ -141,7 +141,11 @@ class Outbox:
     def start_claimed(self, claim: Claim, row_id: int) -> None:
         """Make the claimed call, stored as row ``row_id`` (status ``sending``)."""
         claim.item.row_id = row_id
-        task = asyncio.create_task(self._send(claim.key, claim.item, claim.slot))
+        self._launch(claim.key, claim.item, claim.slot)
+
+    def _launch(self, key: str, item: Item, slot: Slot) -> None:
+        """Make the call in a task of its own (counted in ``_sending`` already)."""
+        task = asyncio.create_task(self._send(key, item, slot))
         self._in_flight.add(task)
         task.add_done_callback(self._in_flight.discard)
 
@@ -233,9 +237,7 @@ class Outbox:
                     raise failure
                 self._sending += len(started)
                 for key, item, slot in started:
-                    task = asyncio.create_task(self._send(key, item, slot))
-                    self._in_flight.add(task)
-                    task.add_done_callback(self._in_flight.discard)
+                    self._launch(key, item, slot)
                 continue
             if math.isinf(wake):
                 await self._wake.wait()
